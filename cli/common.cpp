@@ -1,0 +1,84 @@
+#include "common.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <unistd.h>
+
+namespace arctl::cli {
+
+Result<BooksDir> find_books(const GlobalOptions& global) {
+  std::optional<std::string> env;
+  if (const char* v = std::getenv("ARCTL_BOOKS"))
+    env = v;
+  std::error_code ec;
+  auto cwd = std::filesystem::current_path(ec);
+  if (ec)
+    return fail(ExitCode::no_input,
+                fmt::format("cannot read the current directory: {}",
+                            ec.message()));
+  return locate_books(global.books, env, cwd);
+}
+
+bool color_for(int fd) {
+  if (!::isatty(fd))
+    return false;
+  if (const char* no = std::getenv("NO_COLOR"); no && *no)
+    return false;
+  if (const char* term = std::getenv("TERM");
+      term && std::string_view(term) == "dumb")
+    return false;
+  return true;
+}
+
+ProgressFn progress_on_stderr() {
+  if (!::isatty(2))
+    return {};
+  using clock = std::chrono::steady_clock;
+  auto last = std::make_shared<clock::time_point>();
+  return [last](std::string_view file, std::uint64_t done,
+                std::uint64_t total) {
+    const auto now = clock::now();
+    const bool finished = total != 0 && done >= total;
+    if (!finished && now - *last < std::chrono::milliseconds(100))
+      return;
+    *last = now;
+    if (finished) {
+      std::fputs("\r\033[K", stderr);
+    } else if (total) {
+      std::fprintf(stderr, "\r\033[Kreading %.*s %3d%%",
+                   static_cast<int>(file.size()), file.data(),
+                   static_cast<int>(done * 100 / total));
+    } else {
+      std::fprintf(stderr, "\r\033[Kreading %.*s",
+                   static_cast<int>(file.size()), file.data());
+    }
+    std::fflush(stderr);
+  };
+}
+
+int report(const Error& error) {
+  const auto text = render_error(error, Style{color_for(2)});
+  std::fwrite(text.data(), 1, text.size(), stderr);
+  return static_cast<int>(error.exit);
+}
+
+CLI::Option* add_format_option(CLI::App& app, std::string& target,
+                               std::vector<std::string> choices) {
+  target = choices.front();
+  std::string names;
+  for (const auto& c : choices)
+    names += (names.empty() ? "" : "|") + c;
+  return app.add_option("--format", target, "Output format: " + names)
+      ->check(CLI::IsMember(choices))
+      ->option_text("FORMAT")
+      ->default_str(choices.front());
+}
+
+void print(std::string_view text) {
+  std::fwrite(text.data(), 1, text.size(), stdout);
+}
+
+} // namespace arctl::cli

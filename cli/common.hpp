@@ -1,0 +1,57 @@
+// What every subcommand shares: global options, finding the books, colour,
+// progress on a terminal, printing errors and mapping them to exit codes.
+#pragma once
+
+#include "arctl/books.hpp"
+#include "arctl/error.hpp"
+#include "arctl/report.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace arctl::cli {
+
+struct GlobalOptions {
+  std::optional<std::string> books; // --books DIR
+};
+
+// A subcommand's body, run after parsing when that subcommand was given.
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int()> run;
+};
+
+using Commands = std::vector<Command>;
+
+// Registration, one per subcommand file: adds the subcommand and its
+// options to `app` and its body to `commands`.
+void register_init(CLI::App& app, const GlobalOptions& global, Commands& commands);
+void register_check(CLI::App& app, const GlobalOptions& global, Commands& commands);
+
+// Finds the books from --books, ARCTL_BOOKS or the current directory.
+[[nodiscard]] Result<BooksDir> find_books(const GlobalOptions& global);
+
+// True when output to `fd` may be coloured: a terminal, NO_COLOR unset or
+// empty, TERM not "dumb".
+[[nodiscard]] bool color_for(int fd);
+
+// A progress indicator on stderr when it is a terminal; else an empty
+// function, so scripts and cron logs stay clean.
+[[nodiscard]] ProgressFn progress_on_stderr();
+
+// Prints an error with its diagnostics to stderr; returns its exit code.
+int report(const Error& error);
+
+// Adds --format with the given choices (the first is the default).
+CLI::Option* add_format_option(CLI::App& app, std::string& target,
+                               std::vector<std::string> choices = {
+                                   "table", "csv", "json"});
+
+// Writes text to stdout in full.
+void print(std::string_view text);
+
+} // namespace arctl::cli

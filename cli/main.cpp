@@ -1,0 +1,70 @@
+// arctl: accounts receivable from plain-text books.
+#include "common.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <exception>
+
+int main(int argc, char** argv) {
+  using namespace arctl;
+  CLI::App app{"Accounts receivable from plain-text books: invoice, post, "
+               "reconcile, age and dun.",
+               "arctl"};
+  app.set_version_flag("--version", "arctl " ARCTL_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.footer("Exit codes: 0 ok, 1 findings, 64 usage, 65 bad data, 66 no "
+             "input, 70 internal error, 73 cannot write, 75 books locked.\n"
+             "See arctl(1) and arctl-books(5).");
+
+  cli::GlobalOptions global;
+  app.add_option("--books", global.books,
+                 "The books directory (default: $ARCTL_BOOKS, else the "
+                 "nearest directory upwards holding arctl.toml)")
+      ->option_text("DIR");
+
+  cli::Commands commands;
+  cli::register_init(app, global, commands);
+  cli::register_check(app, global, commands);
+
+  // CLI11 would call an unknown command a missing one; name it instead.
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--books") {
+      ++i;
+      continue;
+    }
+    if (arg.starts_with("-"))
+      continue;
+    const auto known = app.get_subcommands(
+        [&](const CLI::App* sub) { return sub->get_name() == arg; });
+    if (known.empty()) {
+      std::fprintf(stderr,
+                   "arctl: error: unknown command '%s'\nRun 'arctl --help' "
+                   "for the list of commands.\n",
+                   argv[i]);
+      return static_cast<int>(ExitCode::usage);
+    }
+    break;
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0)
+      return app.exit(e);
+    std::fprintf(stderr, "arctl: error: %s\nRun 'arctl --help' for usage.\n",
+                 e.what());
+    return static_cast<int>(ExitCode::usage);
+  }
+  try {
+    for (const auto& command : commands)
+      if (command.app->parsed())
+        return command.run();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "arctl: internal error: %s\n", e.what());
+    return static_cast<int>(ExitCode::software);
+  }
+  return static_cast<int>(ExitCode::usage);
+}

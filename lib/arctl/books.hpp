@@ -1,0 +1,284 @@
+// The books: where they are, their files and columns, and their facts read
+// into compact records. Reading is one streaming pass per file; free text
+// lives in one arena and ids in hash indexes, so memory follows the number
+// of records, not the bytes of the files.
+#pragma once
+
+#include "arctl/config.hpp"
+#include "arctl/dates.hpp"
+#include "arctl/error.hpp"
+#include "arctl/money.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace arctl {
+
+// ---- where the books are -------------------------------------------------
+
+// A books directory and how to name its files in messages: relative to the
+// current directory when the books were given or found relative to it, so
+// that "FILE:LINE:COL" can be opened by an editor from where arctl ran.
+struct BooksDir {
+  std::filesystem::path path;
+  std::string shown_prefix; // "" or "examples/books/"
+
+  [[nodiscard]] std::string file(std::string_view name) const;
+  [[nodiscard]] std::string shown(std::string_view name) const;
+};
+
+// Finds the books: `flag` (--books) if given, else `env` (ARCTL_BOOKS) if
+// set and non-empty, else the nearest directory at or above `cwd` holding
+// arctl.toml, as git finds .git. Fails with ExitCode::no_input.
+[[nodiscard]] Result<BooksDir>
+locate_books(const std::optional<std::string>& flag,
+             const std::optional<std::string>& env,
+             const std::filesystem::path& cwd);
+
+// ---- files and columns ---------------------------------------------------
+
+inline constexpr std::string_view k_config_file = "arctl.toml";
+
+enum class Table : std::uint8_t {
+  customers,
+  invoices,
+  invoice_lines,
+  payments,
+  allocations,
+  adjustments,
+  events,
+  notices,
+};
+inline constexpr std::size_t k_table_count = 8;
+
+struct TableSchema {
+  Table table;
+  std::string_view file;                  // "invoices.csv"
+  std::span<const std::string_view> columns; // in the order arctl writes them
+  std::span<const std::string_view> required;
+  bool append_only; // a fact file: only ever appended to
+};
+
+[[nodiscard]] const TableSchema& schema(Table table);
+[[nodiscard]] std::span<const TableSchema> all_schemas();
+
+// The header row arctl writes for a new file of this table.
+[[nodiscard]] std::string header_line(Table table);
+
+// ---- values ----------------------------------------------------------------
+
+// Ids: 1 to 64 characters of A-Z a-z 0-9 . _ -, starting with a letter or
+// digit. They become file names, journal codes and account names in other
+// tools, so anything else is refused rather than escaped.
+[[nodiscard]] std::optional<std::string> id_problem(std::string_view id);
+
+inline constexpr std::uint32_t k_none = 0xFFFFFFFFu;
+
+enum class DocKind : std::uint8_t { invoice, payment, adjustment };
+
+// A document (invoice, payment or adjustment) by kind and index.
+struct DocRef {
+  DocKind kind = DocKind::invoice;
+  std::uint32_t index = k_none;
+  [[nodiscard]] bool valid() const { return index != k_none; }
+  friend bool operator==(const DocRef&, const DocRef&) = default;
+};
+
+enum class PaymentMethod : std::uint8_t { unknown, check, card, ach, wire, cash, other };
+enum class AdjustmentKind : std::uint8_t { credit, discount, writeoff, void_, refund, reversal };
+enum class EventKind : std::uint8_t { dispute, resolve, hold, release };
+
+[[nodiscard]] std::string_view to_string(PaymentMethod m);
+[[nodiscard]] std::string_view to_string(AdjustmentKind k);
+[[nodiscard]] std::string_view to_string(EventKind k);
+
+// ---- records ---------------------------------------------------------------
+// Every record keeps the line it was read from so any later finding can
+// point back at it. Indexes (customer, invoice) refer to the vectors in
+// Books; text views point into the Books' arena.
+
+struct Customer {
+  std::string_view id, name, email;
+  Currency currency;
+  Terms terms;
+  std::optional<std::int64_t> credit_limit; // minor units
+  std::string_view tax_id, address;
+  bool dunning = true;
+  std::uint32_t line = 0;
+};
+
+struct Invoice {
+  std::string_view id;
+  std::uint32_t customer = k_none;
+  Date date, due;
+  Currency currency;
+  std::int64_t subtotal = 0, tax = 0, total = 0;
+  std::string_view terms, po, memo;
+  std::uint32_t line = 0;
+};
+
+// The sums of an invoice's lines, gathered while reading invoice-lines.csv.
+struct LineTotals {
+  std::uint32_t count = 0;
+  std::int64_t amount = 0;        // Σ line amounts (gross for inclusive codes)
+  std::int64_t tax = 0;           // Σ line tax
+  std::int64_t exclusive_tax = 0; // Σ tax of exclusive codes
+  std::uint64_t seen_lines = 0;   // bit n-1 set: line n seen (n <= 64)
+};
+
+// With tax rounded per invoice: one taxed line's amount, by tax code (an
+// index into Config::tax_codes).
+struct TaxBase {
+  std::uint32_t invoice = k_none;
+  std::uint32_t code = 0;
+  std::int64_t amount = 0;
+};
+
+struct Payment {
+  std::string_view id;
+  Date date;
+  std::uint32_t customer = k_none;
+  std::int64_t amount = 0;
+  Currency currency;
+  PaymentMethod method = PaymentMethod::unknown;
+  std::string_view reference, bank_tx, memo;
+  std::uint32_t line = 0;
+};
+
+struct Allocation {
+  Date date;
+  DocRef source;                   // a payment or a credit memo
+  std::uint32_t invoice = k_none;
+  std::int64_t amount = 0;         // negative: an application undone
+  std::string_view memo;
+  std::uint32_t line = 0;
+};
+
+struct Adjustment {
+  std::string_view id;
+  Date date;
+  AdjustmentKind kind = AdjustmentKind::credit;
+  std::uint32_t customer = k_none;
+  std::uint32_t invoice = k_none;  // discount, writeoff, void; credit optional
+  DocRef source;                   // refund, reversal; discount optional
+  std::optional<std::int64_t> amount;
+  Currency currency;
+  std::string_view reason;
+  std::uint32_t line = 0;
+};
+
+struct Event {
+  Date date;
+  EventKind kind = EventKind::dispute;
+  std::uint32_t customer = k_none;
+  std::uint32_t invoice = k_none;
+  std::optional<std::int64_t> amount;
+  std::string_view reason;
+  std::uint32_t line = 0;
+};
+
+struct Notice {
+  std::string_view id;
+  Date date;
+  std::uint32_t customer = k_none;
+  std::string_view level;
+  std::vector<std::uint32_t> invoices;
+  std::int64_t amount = 0, fee = 0, interest = 0;
+  Currency currency;
+  std::uint32_t line = 0;
+};
+
+// ---- the books -------------------------------------------------------------
+
+// Maps ids to small integers: open addressing over one flat array, keys
+// viewed in the Books' arena.
+class IdIndex {
+public:
+  // Adds `id` -> `value`; if `id` is present already, returns its value and
+  // adds nothing.
+  std::optional<std::uint32_t> insert(std::string_view id, std::uint32_t value);
+  [[nodiscard]] std::optional<std::uint32_t> find(std::string_view id) const;
+  [[nodiscard]] std::size_t size() const { return m_size; }
+
+private:
+  void grow();
+  struct Slot {
+    std::string_view key;
+    std::uint32_t value = 0;
+  };
+  std::vector<Slot> m_slots;
+  std::size_t m_size = 0;
+};
+
+// Owns the bytes of every text field, in large blocks that never move.
+class Arena {
+public:
+  std::string_view store(std::string_view text);
+
+private:
+  std::vector<std::unique_ptr<char[]>> m_blocks;
+  std::size_t m_used = 0, m_capacity = 0;
+};
+
+struct Books {
+  BooksDir dir;
+  Config config;
+  std::vector<Customer> customers;
+  std::vector<Invoice> invoices;
+  std::vector<LineTotals> line_totals; // parallel to invoices; empty unless lines were read
+  std::vector<TaxBase> tax_bases;      // only with TaxRounding::invoice
+  std::vector<Payment> payments;
+  std::vector<Allocation> allocations;
+  std::vector<Adjustment> adjustments;
+  std::vector<Event> events;
+  std::vector<Notice> notices;
+
+  IdIndex customer_index; // id -> index in customers
+  IdIndex document_index; // id -> packed DocRef (see doc_ref)
+  IdIndex notice_index;
+  Arena arena;
+
+  // How many records each file held, for summaries.
+  std::array<std::uint64_t, k_table_count> records{};
+
+  [[nodiscard]] std::optional<std::uint32_t>
+  find_customer(std::string_view id) const;
+  [[nodiscard]] DocRef find_document(std::string_view id) const;
+  [[nodiscard]] std::string_view document_id(DocRef ref) const;
+  [[nodiscard]] std::uint32_t document_customer(DocRef ref) const;
+  [[nodiscard]] Currency document_currency(DocRef ref) const;
+  [[nodiscard]] Date document_date(DocRef ref) const;
+};
+
+// Progress while reading: the file, bytes done, bytes in all (0 if unknown).
+using ProgressFn =
+    std::function<void(std::string_view file, std::uint64_t done,
+                       std::uint64_t total)>;
+
+struct LoadOptions {
+  bool invoice_lines = false; // read invoice-lines.csv (check, invoice show)
+  ProgressFn progress;        // may be empty
+};
+
+// What reading the books gave: the records that could be read, and every
+// problem found on the way. Problems do not stop reading: a bad row is left
+// out and the next one read, so one run reports them all.
+struct LoadResult {
+  std::unique_ptr<Books> books;
+  std::vector<Diagnostic> problems;
+};
+
+// Reads arctl.toml and every CSV file of the books. Fails (ExitCode::data or
+// no_input) only when nothing sensible can be read: arctl.toml missing or
+// invalid. Missing CSV files are problems, not failures.
+[[nodiscard]] Result<LoadResult> load_books(const BooksDir& dir,
+                                            const LoadOptions& options);
+
+} // namespace arctl

@@ -1,0 +1,40 @@
+// `arctl check`: every rule that spans records, on top of what reading the
+// books already verifies row by row.
+#pragma once
+
+#include "arctl/books.hpp"
+#include "arctl/error.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace arctl {
+
+struct CheckReport {
+  std::vector<Diagnostic> findings; // in file order, then line order
+  std::uint64_t records = 0;        // rows read in all files
+  std::uint32_t files = 0;          // files read
+  std::uint32_t errors = 0;
+  std::uint32_t warnings = 0;
+};
+
+// Rules across records: invoice totals against their lines, applications
+// that exceed what is open on an invoice or left on a payment or credit
+// (taken in date order), voids and reversals of documents still in use,
+// dispute and hold sequences, duplicate bank transaction ids.
+// `books` must have been read with LoadOptions::invoice_lines.
+[[nodiscard]] std::vector<Diagnostic> check_books(const Books& books);
+
+// Reads the books with everything `check` looks at and runs every rule.
+// Fails only when the books cannot be found or their arctl.toml cannot be
+// read at all; every other problem is a finding.
+[[nodiscard]] Result<CheckReport> run_check(const BooksDir& dir,
+                                            const ProgressFn& progress);
+
+// Reads the books for a command that works on them (a report, a posting):
+// any problem makes it fail with ExitCode::data and every diagnostic, so no
+// command works on books that `check` would reject.
+[[nodiscard]] Result<std::unique_ptr<Books>>
+open_books(const BooksDir& dir, const LoadOptions& options);
+
+} // namespace arctl

@@ -1,0 +1,449 @@
+#include "arctl/config.hpp"
+
+#include <toml++/toml.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <initializer_list>
+#include <sstream>
+
+namespace arctl {
+
+const TaxCode* Config::find_tax_code(std::string_view code) const {
+  for (const auto& t : tax_codes)
+    if (t.code == code)
+      return &t;
+  return nullptr;
+}
+
+std::optional<std::string> numbering_pattern_problem(std::string_view p) {
+  bool has_seq = false;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    if (p[i] == '}')
+      return fmt::format("unmatched '}}' at position {}", i + 1);
+    if (p[i] != '{')
+      continue;
+    const auto close = p.find('}', i);
+    if (close == std::string_view::npos)
+      return fmt::format("unmatched '{{' at position {}", i + 1);
+    const auto field = p.substr(i + 1, close - i - 1);
+    if (field == "seq") {
+      has_seq = true;
+    } else if (field.starts_with("seq:0") && field.size() == 6 &&
+               field[5] >= '1' && field[5] <= '9') {
+      has_seq = true;
+    } else if (field != "year") {
+      return fmt::format("unknown placeholder {{{}}}; use {{year}}, {{seq}} "
+                         "or {{seq:0N}}",
+                         field);
+    }
+    i = close;
+  }
+  if (!has_seq)
+    return std::string("a pattern needs {seq} so that ids never repeat");
+  return std::nullopt;
+}
+
+namespace {
+
+std::string_view line_text(std::string_view text, std::uint32_t line) {
+  std::size_t start = 0;
+  for (std::uint32_t l = 1; l < line; ++l) {
+    const auto nl = text.find('\n', start);
+    if (nl == std::string_view::npos)
+      return {};
+    start = nl + 1;
+  }
+  auto end = text.find('\n', start);
+  if (end == std::string_view::npos)
+    end = text.size();
+  auto s = text.substr(start, end - start);
+  if (!s.empty() && s.back() == '\r')
+    s.remove_suffix(1);
+  return s;
+}
+
+// Walks the parsed document, filling a Config and collecting every problem.
+class Reader {
+public:
+  Reader(std::string_view text, const std::string& file)
+      : m_text(text), m_file(file) {}
+
+  std::vector<Diagnostic> problems;
+
+  void report(const toml::source_region& where, std::string code,
+              std::string message, std::string hint = {}) {
+    Diagnostic d;
+    d.loc = {m_file, where.begin.line, where.begin.column};
+    d.code = std::move(code);
+    d.message = std::move(message);
+    d.hint = std::move(hint);
+    d.excerpt = std::string(line_text(m_text, where.begin.line));
+    problems.push_back(std::move(d));
+  }
+
+  // Reports every key of `table` not in `known`.
+  void only_keys(const toml::table& table, std::string_view prefix,
+                 std::initializer_list<std::string_view> known) {
+    for (const auto& [key, node] : table) {
+      if (std::find(known.begin(), known.end(), key.str()) != known.end())
+        continue;
+      std::string names;
+      for (auto k : known)
+        names += fmt::format("{}{}", names.empty() ? "" : ", ", k);
+      report(key.source(), "config-unknown-key",
+             fmt::format("unknown key '{}{}'", prefix, key.str()),
+             known.size() ? fmt::format("known keys here: {}", names)
+                          : std::string());
+    }
+  }
+
+  const toml::table* table(const toml::table& parent, std::string_view key,
+                           std::string_view path) {
+    const auto* node = parent.get(key);
+    if (!node)
+      return nullptr;
+    if (const auto* t = node->as_table())
+      return t;
+    report(node->source(), "config-type", fmt::format("'{}' must be a table", path));
+    return nullptr;
+  }
+
+  std::optional<std::string> string(const toml::table& t, std::string_view key,
+                                    std::string_view path) {
+    const auto* node = t.get(key);
+    if (!node)
+      return std::nullopt;
+    if (const auto* s = node->as_string())
+      return s->get();
+    report(node->source(), "config-type",
+           fmt::format("'{}' must be a string", path));
+    return std::nullopt;
+  }
+
+  std::optional<std::int64_t> integer(const toml::table& t,
+                                      std::string_view key,
+                                      std::string_view path) {
+    const auto* node = t.get(key);
+    if (!node)
+      return std::nullopt;
+    if (const auto* i = node->as_integer())
+      return i->get();
+    report(node->source(), "config-type",
+           fmt::format("'{}' must be an integer", path));
+    return std::nullopt;
+  }
+
+  std::optional<bool> boolean(const toml::table& t, std::string_view key,
+                              std::string_view path) {
+    const auto* node = t.get(key);
+    if (!node)
+      return std::nullopt;
+    if (const auto* b = node->as_boolean())
+      return b->get();
+    report(node->source(), "config-type",
+           fmt::format("'{}' must be true or false", path));
+    return std::nullopt;
+  }
+
+  const toml::source_region& where(const toml::table& t, std::string_view key) {
+    return t.get(key)->source();
+  }
+
+  void read(const toml::table& root, Config& c);
+
+private:
+  void read_books(const toml::table& t, Config& c);
+  void read_company(const toml::table& t, Config& c);
+  void read_invoice(const toml::table& t, Config& c);
+  void read_numbering(const toml::table& t, Config& c);
+  void read_tax(const toml::table& t, Config& c);
+  void read_aging(const toml::table& t, Config& c);
+
+  std::string_view m_text;
+  const std::string& m_file;
+};
+
+void Reader::read(const toml::table& root, Config& c) {
+  only_keys(root, "",
+            {"books", "company", "invoice", "numbering", "tax", "aging"});
+  if (const auto* t = table(root, "books", "books"))
+    read_books(*t, c);
+  if (const auto* t = table(root, "company", "company"))
+    read_company(*t, c);
+  if (const auto* t = table(root, "invoice", "invoice"))
+    read_invoice(*t, c);
+  if (const auto* t = table(root, "numbering", "numbering"))
+    read_numbering(*t, c);
+  if (const auto* t = table(root, "tax", "tax"))
+    read_tax(*t, c);
+  if (const auto* t = table(root, "aging", "aging"))
+    read_aging(*t, c);
+}
+
+void Reader::read_books(const toml::table& t, Config& c) {
+  only_keys(t, "books.", {"format", "lock_date"});
+  if (auto v = integer(t, "format", "books.format")) {
+    if (*v != k_books_format)
+      report(where(t, "format"), "config-value",
+             fmt::format("books format {} is not supported by this arctl "
+                         "(it reads format {})",
+                         *v, k_books_format));
+  }
+  if (auto v = string(t, "lock_date", "books.lock_date")) {
+    if (auto d = parse_date(*v))
+      c.lock_date = *d;
+    else
+      report(where(t, "lock_date"), "config-value", d.error().message,
+             d.error().hint);
+  }
+}
+
+void Reader::read_company(const toml::table& t, Config& c) {
+  only_keys(t, "company.",
+            {"name", "currency", "address", "email", "phone", "tax_id"});
+  if (auto v = string(t, "name", "company.name"))
+    c.company_name = *v;
+  if (auto v = string(t, "currency", "company.currency")) {
+    if (auto cur = find_currency(*v))
+      c.currency = *cur;
+    else
+      report(where(t, "currency"), "config-value",
+             fmt::format("unknown currency \"{}\"", *v),
+             "currencies are ISO 4217 codes such as USD, EUR, JPY");
+  }
+  if (auto v = string(t, "address", "company.address"))
+    c.company_address = *v;
+  if (auto v = string(t, "email", "company.email"))
+    c.company_email = *v;
+  if (auto v = string(t, "phone", "company.phone"))
+    c.company_phone = *v;
+  if (auto v = string(t, "tax_id", "company.tax_id"))
+    c.company_tax_id = *v;
+}
+
+void Reader::read_invoice(const toml::table& t, Config& c) {
+  only_keys(t, "invoice.", {"terms", "rounding", "tax_rounding"});
+  if (auto v = string(t, "terms", "invoice.terms")) {
+    if (auto terms = parse_terms(*v))
+      c.default_terms = *terms;
+    else
+      report(where(t, "terms"), "config-value", terms.error().message,
+             terms.error().hint);
+  }
+  if (auto v = string(t, "rounding", "invoice.rounding")) {
+    if (auto r = parse_rounding(*v))
+      c.rounding = *r;
+    else
+      report(where(t, "rounding"), "config-value",
+             fmt::format("rounding \"{}\" is not known", *v),
+             "use \"half-up\" or \"half-even\"");
+  }
+  if (auto v = string(t, "tax_rounding", "invoice.tax_rounding")) {
+    if (*v == "line")
+      c.tax_rounding = TaxRounding::line;
+    else if (*v == "invoice")
+      c.tax_rounding = TaxRounding::invoice;
+    else
+      report(where(t, "tax_rounding"), "config-value",
+             fmt::format("tax_rounding \"{}\" is not known", *v),
+             "use \"line\" or \"invoice\"");
+  }
+}
+
+void Reader::read_numbering(const toml::table& t, Config& c) {
+  only_keys(t, "numbering.", {"invoice", "payment", "credit", "adjustment"});
+  const std::pair<std::string_view, std::string*> fields[] = {
+      {"invoice", &c.numbering.invoice},
+      {"payment", &c.numbering.payment},
+      {"credit", &c.numbering.credit},
+      {"adjustment", &c.numbering.adjustment}};
+  for (auto [key, target] : fields) {
+    const auto path = fmt::format("numbering.{}", key);
+    if (auto v = string(t, key, path)) {
+      if (auto problem = numbering_pattern_problem(*v))
+        report(where(t, key), "config-value",
+               fmt::format("numbering pattern \"{}\": {}", *v, *problem),
+               "patterns look like \"INV-{year}-{seq:05}\"");
+      else
+        *target = *v;
+    }
+  }
+}
+
+void Reader::read_tax(const toml::table& t, Config& c) {
+  for (const auto& [key, node] : t) {
+    const auto path = fmt::format("tax.{}", key.str());
+    const auto* code = node.as_table();
+    if (!code) {
+      report(node.source(), "config-type",
+             fmt::format("'{}' must be a table with rate, inclusive and "
+                         "description",
+                         path));
+      continue;
+    }
+    only_keys(*code, path + ".", {"rate", "inclusive", "description"});
+    TaxCode tax;
+    tax.code = std::string(key.str());
+    tax.line = key.source().begin.line;
+    if (const auto* rate = code->get("rate")) {
+      if (const auto* s = rate->as_string()) {
+        auto d = parse_decimal(s->get(), 6, "rate");
+        if (!d)
+          report(rate->source(), "config-value", d.error().message,
+                 d.error().hint);
+        else if (d->is_negative() || *d >= Decimal{100, 0})
+          report(rate->source(), "config-value",
+                 fmt::format("rate \"{}\" must be at least 0 and below 100",
+                             s->get()));
+        else
+          tax.rate = *d;
+      } else if (const auto* i = rate->as_integer()) {
+        if (i->get() < 0 || i->get() >= 100)
+          report(rate->source(), "config-value",
+                 fmt::format("rate {} must be at least 0 and below 100",
+                             i->get()));
+        else
+          tax.rate = Decimal{i->get(), 0};
+      } else {
+        report(rate->source(), "config-type",
+               fmt::format("'{}.rate' must be a string such as \"8.25\"",
+                           path),
+               "a TOML float is binary and inexact; write the rate in quotes");
+      }
+    } else {
+      report(key.source(), "config-missing",
+             fmt::format("tax code '{}' has no rate", key.str()));
+    }
+    if (auto v = boolean(*code, "inclusive", path + ".inclusive"))
+      tax.inclusive = *v;
+    if (auto v = string(*code, "description", path + ".description"))
+      tax.description = *v;
+    c.tax_codes.push_back(std::move(tax));
+  }
+}
+
+void Reader::read_aging(const toml::table& t, Config& c) {
+  only_keys(t, "aging.", {"buckets", "basis"});
+  if (const auto* node = t.get("buckets")) {
+    const auto* arr = node->as_array();
+    std::vector<int> buckets;
+    bool ok = arr != nullptr && !arr->empty();
+    if (ok) {
+      for (const auto& item : *arr) {
+        const auto* i = item.as_integer();
+        if (!i || i->get() <= 0 || i->get() > 36500 ||
+            (!buckets.empty() && i->get() <= buckets.back())) {
+          ok = false;
+          break;
+        }
+        buckets.push_back(static_cast<int>(i->get()));
+      }
+    }
+    if (ok)
+      c.aging_buckets = std::move(buckets);
+    else
+      report(node->source(), "config-value",
+             "'aging.buckets' must be a list of increasing day counts",
+             "buckets look like [30, 60, 90]");
+  }
+  if (auto v = string(t, "basis", "aging.basis")) {
+    if (*v == "due")
+      c.aging_basis = AgingBasis::due_date;
+    else if (*v == "invoice")
+      c.aging_basis = AgingBasis::invoice_date;
+    else
+      report(where(t, "basis"), "config-value",
+             fmt::format("aging basis \"{}\" is not known", *v),
+             "use \"due\" or \"invoice\"");
+  }
+}
+
+} // namespace
+
+Result<Config> parse_config(std::string_view text, const std::string& file) {
+  Config config;
+  Reader reader(text, file);
+  try {
+    const auto root = toml::parse(text, file);
+    reader.read(root, config);
+  } catch (const toml::parse_error& e) {
+    reader.report(e.source(), "config-syntax", std::string(e.description()));
+  }
+  if (!reader.problems.empty()) {
+    Error error{ExitCode::data,
+                fmt::format("{} has {} problem{}", file,
+                            reader.problems.size(),
+                            reader.problems.size() == 1 ? "" : "s"),
+                std::move(reader.problems)};
+    return std::unexpected(std::move(error));
+  }
+  return config;
+}
+
+Result<Config> load_config(const std::string& path, const std::string& file) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return fail(ExitCode::no_input, fmt::format("cannot read {}", file));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  auto text = buffer.str();
+  if (text.starts_with("\xEF\xBB\xBF"))
+    text.erase(0, 3);
+  return parse_config(text, file);
+}
+
+std::string default_config_text(std::string_view company_name,
+                                Currency currency) {
+  // Quotes and backslashes in the name must not break the TOML string.
+  std::string name;
+  for (char ch : company_name) {
+    if (ch == '"' || ch == '\\')
+      name += '\\';
+    name += ch;
+  }
+  return fmt::format(R"(# arctl books configuration. Reference: man 5 arctl-books.
+
+[books]
+format = {format}
+# Facts dated on or before the lock date are refused (closed periods).
+# lock_date = "2026-03-31"
+
+[company]
+name = "{name}"
+currency = "{currency}"          # base currency; customers default to it
+# address = "1 Main Street, Springfield"
+# email = "billing@example.com"
+# phone = "+1 555 0100"
+# tax_id = "US-12-3456789"
+
+[invoice]
+terms = "net 30"          # default terms: "net 30", "2/10 net 30", "net 15 eom", "due on receipt"
+rounding = "half-up"      # half-up | half-even
+tax_rounding = "line"     # round tax per line, or once per "invoice"
+
+[numbering]
+# {{year}} is the document's year; {{seq}} or {{seq:05}} a gap-free sequence.
+invoice = "INV-{{year}}-{{seq:05}}"
+payment = "PAY-{{year}}-{{seq:05}}"
+credit = "CM-{{year}}-{{seq:05}}"
+adjustment = "ADJ-{{year}}-{{seq:05}}"
+
+# One table per tax code. Rates are percentages written as strings, so they
+# stay exact. A code's rate never changes once used: a new rate gets a new code.
+# [tax.ST]
+# rate = "8.25"
+# inclusive = false
+# description = "Sales tax 8.25%"
+
+[aging]
+buckets = [30, 60, 90]    # days past due that start each older bucket
+basis = "due"             # due | invoice
+)",
+                     fmt::arg("format", k_books_format), fmt::arg("name", name),
+                     fmt::arg("currency", currency.name()));
+}
+
+} // namespace arctl

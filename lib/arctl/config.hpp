@@ -1,0 +1,86 @@
+// The books' configuration, arctl.toml, as a plain value.
+#pragma once
+
+#include "arctl/dates.hpp"
+#include "arctl/error.hpp"
+#include "arctl/money.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace arctl {
+
+// The books format this version of arctl reads and writes.
+inline constexpr int k_books_format = 1;
+
+// How tax is rounded on an invoice: each line's tax rounded and summed
+// ("line"), or the tax of each code's summed line amounts rounded once
+// ("invoice"). Jurisdictions differ; the books say which applies.
+enum class TaxRounding { line, invoice };
+
+enum class AgingBasis { due_date, invoice_date };
+
+struct TaxCode {
+  std::string code;
+  Decimal rate;           // percent: 8.25 means 8.25 %
+  bool inclusive = false; // prices with this code already contain the tax
+  std::string description;
+  std::uint32_t line = 0; // where it is defined in arctl.toml
+};
+
+// Document numbering patterns: literal text with {year} and {seq} or
+// {seq:0N} (sequence zero-padded to N digits).
+struct Numbering {
+  std::string invoice = "INV-{year}-{seq:05}";
+  std::string payment = "PAY-{year}-{seq:05}";
+  std::string credit = "CM-{year}-{seq:05}";
+  std::string adjustment = "ADJ-{year}-{seq:05}";
+};
+
+struct Config {
+  int format = k_books_format;
+  std::optional<Date> lock_date;
+
+  std::string company_name;
+  Currency currency{{'U', 'S', 'D'}, 2};
+  std::string company_address;
+  std::string company_email;
+  std::string company_phone;
+  std::string company_tax_id;
+
+  Terms default_terms{30, false, std::nullopt, 0};
+  Rounding rounding = Rounding::half_up;
+  TaxRounding tax_rounding = TaxRounding::line;
+
+  Numbering numbering;
+  std::vector<TaxCode> tax_codes;
+
+  std::vector<int> aging_buckets{30, 60, 90};
+  AgingBasis aging_basis = AgingBasis::due_date;
+
+  // The tax code with this name, or nullptr.
+  [[nodiscard]] const TaxCode* find_tax_code(std::string_view code) const;
+};
+
+// Parses arctl.toml text. `file` names it in diagnostics. Every problem is
+// reported (syntax, unknown keys, wrong types, invalid values), each with
+// the line and column of the key or value; then the result is an Error with
+// ExitCode::data holding them all.
+[[nodiscard]] Result<Config> parse_config(std::string_view text,
+                                          const std::string& file);
+
+// Reads and parses the file at `path`; `file` names it in diagnostics.
+[[nodiscard]] Result<Config> load_config(const std::string& path,
+                                         const std::string& file);
+
+// The commented arctl.toml that `arctl init` writes.
+[[nodiscard]] std::string default_config_text(std::string_view company_name,
+                                              Currency currency);
+
+// Checks a numbering pattern; returns why it is invalid, or nothing.
+[[nodiscard]] std::optional<std::string>
+numbering_pattern_problem(std::string_view pattern);
+
+} // namespace arctl

@@ -1,0 +1,493 @@
+#include "arctl/csv.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <utility>
+
+namespace arctl {
+namespace {
+
+constexpr std::size_t k_initial_buffer = std::size_t{1} << 20;
+
+// Written just past the data so the unquoted-field scan needs no bounds
+// check: it stops there as on any line end, and only then asks where it is.
+constexpr char k_sentinel = '\n';
+
+// Bytes that end the fast scan through an unquoted field.
+constexpr std::array<bool, 256> k_stops = [] {
+  std::array<bool, 256> t{};
+  t[static_cast<unsigned char>(',')] = true;
+  t[static_cast<unsigned char>('"')] = true;
+  t[static_cast<unsigned char>('\r')] = true;
+  t[static_cast<unsigned char>('\n')] = true;
+  return t;
+}();
+
+// Lines and columns beyond 2^32 are not supported; they saturate rather
+// than wrap so a position never points somewhere plausible but wrong.
+std::uint32_t clamp32(std::uint64_t v) {
+  return v > UINT32_MAX ? UINT32_MAX : static_cast<std::uint32_t>(v);
+}
+
+// The physical line that starts at `from`, without its line ending.
+std::string_view line_at(const char* from, const char* end) {
+  const auto* nl =
+      static_cast<const char*>(std::memchr(from, '\n', end - from));
+  std::string_view line(from, nl ? nl : end);
+  if (nl && !line.empty() && line.back() == '\r')
+    line.remove_suffix(1);
+  return line;
+}
+
+// `"ab""c"` for the field `ab"c`, to show how it should have been written.
+// The field holds a quote, so the writer always quotes it.
+std::string quoted_example(std::string_view field) {
+  std::string out;
+  append_csv_field(out, field);
+  return out;
+}
+
+} // namespace
+
+struct CsvReader::Impl {
+  enum class Step { record, end, need_more, error };
+
+  Impl(int fd_, std::string name_, std::size_t capacity)
+      : fd(fd_), name(std::move(name_)),
+        cap(std::max<std::size_t>(1, capacity)),
+        buf(std::make_unique_for_overwrite<char[]>(cap + 1)) {
+    buf[0] = k_sentinel;
+  }
+  ~Impl() {
+    if (fd >= 0)
+      ::close(fd);
+  }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+
+  int fd = -1;
+  std::string name;
+  std::size_t cap = 0; // usable bytes; one more is allocated for the sentinel
+  std::unique_ptr<char[]> buf;
+  std::size_t begin = 0; // unread data is buf[begin, end)
+  std::size_t end = 0;
+  std::uint64_t offset = 0; // file offset of buf[0]
+  std::uint64_t total = 0;  // file size, 0 when unknown
+  std::uint64_t line = 1;   // line number at buf[begin]
+  bool eof = false;         // nothing more to read from fd
+  bool done = false;        // input ended early: unterminated quote, I/O error
+  bool bom_checked = false;
+
+  // Reused across records so the steady state does not allocate.
+  std::vector<std::string_view> fields;
+  std::vector<CsvPos> positions;
+  std::vector<std::size_t> escaped; // fields holding "" to unescape
+  std::string raw_copy;
+  Diagnostic error;
+
+  [[nodiscard]] bool refill();
+  [[nodiscard]] Step parse(CsvRecord& out);
+  Step syntax_error(char* at, std::uint64_t at_line, char* line_start,
+                    std::string message, std::string hint);
+  void finish(CsvRecord& out, char* start, char* raw_end);
+};
+
+// Moves the unread tail to the front and reads more after it. The buffer
+// grows only when one record fills it. A record cut by the buffer's end is
+// parsed again from its start, so each refill reads at least as much as
+// was pending: the rescanning then costs no more than the reading, even on
+// pipes that deliver 64 KiB at a time. Returns false on a read error.
+bool CsvReader::Impl::refill() {
+  const std::size_t pending = end - begin;
+  if (begin > 0) {
+    std::memmove(buf.get(), buf.get() + begin, pending);
+    offset += begin;
+    begin = 0;
+    end = pending;
+  }
+  if (end == cap) {
+    const std::size_t grown = cap * 2;
+    auto bigger = std::make_unique_for_overwrite<char[]>(grown + 1);
+    std::memcpy(bigger.get(), buf.get(), end);
+    buf = std::move(bigger);
+    cap = grown;
+  }
+  std::size_t got = 0;
+  while (end < cap && got <= pending) {
+    const auto n = ::read(fd, buf.get() + end, cap - end);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      error = Diagnostic{};
+      error.loc = {name, 0, 0};
+      error.code = "read-error";
+      error.message = "cannot read " + name + ": " + std::strerror(errno);
+      done = true;
+      return false;
+    }
+    if (n == 0) {
+      eof = true;
+      break;
+    }
+    end += static_cast<std::size_t>(n);
+    got += static_cast<std::size_t>(n);
+  }
+  buf[end] = k_sentinel;
+  return true;
+}
+
+// Reports a syntax error at `at` and resumes after the end of its physical
+// line, so the caller can go on collecting problems.
+CsvReader::Impl::Step
+CsvReader::Impl::syntax_error(char* at, std::uint64_t at_line, char* line_start,
+                              std::string message, std::string hint) {
+  char* const e = buf.get() + end;
+  auto* nl = static_cast<char*>(std::memchr(at, '\n', e - at));
+  if (!nl && !eof)
+    return Step::need_more;
+  error = Diagnostic{};
+  error.loc = {name, clamp32(at_line), clamp32(at - line_start + 1)};
+  error.code = "csv-syntax";
+  error.message = std::move(message);
+  error.excerpt = std::string(line_at(line_start, e));
+  error.hint = std::move(hint);
+  begin = nl ? static_cast<std::size_t>(nl + 1 - buf.get()) : end;
+  line = at_line + 1;
+  return Step::error;
+}
+
+// Fills `out` from the fields found; unescapes "" in place, which shortens
+// those fields, after keeping a copy of the raw text they overwrite.
+void CsvReader::Impl::finish(CsvRecord& out, char* start, char* raw_end) {
+  out.raw = std::string_view(start, raw_end);
+  if (!escaped.empty()) {
+    raw_copy.assign(start, raw_end);
+    out.raw = raw_copy;
+    for (const auto i : escaped) {
+      char* const from = buf.get() + (fields[i].data() - buf.get());
+      const char* r = from;
+      const char* const stop = from + fields[i].size();
+      char* w = from;
+      while (r < stop) {
+        const char c = *r++;
+        *w++ = c;
+        if (c == '"')
+          ++r; // the second quote of a doubled pair
+      }
+      fields[i] = std::string_view(from, w);
+    }
+  }
+  out.fields = fields;
+  out.positions = positions;
+}
+
+// Parses one record from buf[begin, end). Returns need_more, leaving the
+// record unread, when it runs into the end of the buffer before the end of
+// input; the caller refills and calls again.
+CsvReader::Impl::Step CsvReader::Impl::parse(CsvRecord& out) {
+  char* const base = buf.get();
+  char* const e = base + end;
+  char* p = base + begin;
+  std::uint64_t at_line = line;
+
+  // Empty lines, LF or CRLF, are not records.
+  for (;;) {
+    if (p == e)
+      break;
+    if (*p == '\n') {
+      ++p;
+      ++at_line;
+      continue;
+    }
+    if (*p == '\r' && p + 1 != e && p[1] == '\n') {
+      p += 2;
+      ++at_line;
+      continue;
+    }
+    break;
+  }
+  begin = static_cast<std::size_t>(p - base);
+  line = at_line;
+  if (p == e)
+    return eof ? Step::end : Step::need_more;
+  if (*p == '\r' && p + 1 == e && !eof)
+    return Step::need_more; // an empty CRLF line or a field, not known yet
+
+  char* const start = p;
+  char* line_start = p;
+  fields.clear();
+  positions.clear();
+  escaped.clear();
+  char* raw_end = nullptr; // where the record's line ending starts
+  char* next = nullptr;    // where the next record starts
+
+  while (!next) {
+    char* const f = p;
+    const CsvPos pos{clamp32(at_line), clamp32(f - line_start + 1)};
+    if (*p == '"') {
+      char* const quote_line_start = line_start;
+      bool has_escape = false;
+      ++p;
+      for (;;) {
+        auto* q = static_cast<char*>(std::memchr(p, '"', e - p));
+        if (!q) {
+          if (!eof)
+            return Step::need_more;
+          error = Diagnostic{};
+          error.loc = {name, pos.line, pos.column};
+          error.code = "csv-syntax";
+          error.message = "unterminated quoted field";
+          error.excerpt = std::string(line_at(quote_line_start, e));
+          error.hint = "a field that starts with \" must end with \"";
+          begin = end;
+          done = true;
+          return Step::error;
+        }
+        // Line breaks inside the quotes are part of the field but still
+        // start new physical lines for positions.
+        for (char* nl = p;
+             (nl = static_cast<char*>(std::memchr(nl, '\n', q - nl)));) {
+          ++at_line;
+          line_start = ++nl;
+        }
+        if (q + 1 == e) {
+          if (!eof)
+            return Step::need_more; // "" or the closing quote: not known yet
+        } else if (q[1] == '"') {
+          has_escape = true;
+          p = q + 2;
+          continue;
+        }
+        p = q + 1;
+        break;
+      }
+      fields.emplace_back(f + 1, p - 1);
+      positions.push_back(pos);
+      if (has_escape)
+        escaped.push_back(fields.size() - 1);
+      if (p == e) {
+        if (!eof)
+          return Step::need_more;
+        raw_end = next = e;
+      } else if (*p == ',') {
+        ++p;
+      } else if (*p == '\n') {
+        raw_end = p;
+        next = p + 1;
+      } else if (*p == '\r' && p + 1 == e && !eof) {
+        return Step::need_more;
+      } else if (*p == '\r' && p + 1 != e && p[1] == '\n') {
+        raw_end = p;
+        next = p + 2;
+      } else {
+        return syntax_error(
+            p, at_line, line_start, "unexpected text after a closing quote",
+            "a closing quote ends the field; a quote inside a quoted field is "
+            "written twice: \"\"");
+      }
+      continue;
+    }
+    for (;;) {
+      while (!k_stops[static_cast<unsigned char>(*p)])
+        ++p;
+      if (p == e) {
+        if (!eof)
+          return Step::need_more;
+        fields.emplace_back(f, p);
+        positions.push_back(pos);
+        raw_end = next = e;
+        break;
+      }
+      const char c = *p;
+      if (c == ',') {
+        fields.emplace_back(f, p);
+        positions.push_back(pos);
+        ++p;
+        break;
+      }
+      if (c == '\n') {
+        fields.emplace_back(f, p);
+        positions.push_back(pos);
+        raw_end = p;
+        next = p + 1;
+        break;
+      }
+      if (c == '\r') {
+        if (p + 1 == e && !eof)
+          return Step::need_more;
+        if (p + 1 != e && p[1] == '\n') {
+          fields.emplace_back(f, p);
+          positions.push_back(pos);
+          raw_end = p;
+          next = p + 2;
+          break;
+        }
+        ++p; // a lone CR is content
+        continue;
+      }
+      // A quote inside an unquoted field. Show the whole field quoted.
+      std::string_view field(f, e);
+      field = field.substr(0, field.find_first_of(",\n"));
+      if (!field.empty() && field.back() == '\r')
+        field.remove_suffix(1);
+      return syntax_error(
+          p, at_line, line_start, "quote inside an unquoted field",
+          field.size() <= 60
+              ? "enclose the whole field in quotes and double the quote: " +
+                    quoted_example(field)
+              : std::string("enclose the whole field in quotes and double "
+                            "each quote inside it"));
+    }
+  }
+
+  finish(out, start, raw_end);
+  out.line = clamp32(line);
+  begin = static_cast<std::size_t>(next - base);
+  line = next == e && raw_end == e ? at_line : at_line + 1;
+  return Step::record;
+}
+
+CsvReader::CsvReader(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+CsvReader::CsvReader(CsvReader&&) noexcept = default;
+CsvReader& CsvReader::operator=(CsvReader&&) noexcept = default;
+CsvReader::~CsvReader() = default;
+
+Result<CsvReader> CsvReader::open(const std::string& path, std::string name) {
+  const auto& shown = name.empty() ? path : name;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return fail(ExitCode::no_input,
+                "cannot open " + shown + ": " + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+    const int err = S_ISDIR(st.st_mode) ? EISDIR : errno;
+    ::close(fd);
+    return fail(ExitCode::no_input,
+                "cannot open " + shown + ": " + std::strerror(err));
+  }
+  if (S_ISREG(st.st_mode))
+    ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  auto impl = std::make_unique<Impl>(fd, std::move(name), k_initial_buffer);
+  impl->total =
+      S_ISREG(st.st_mode) ? static_cast<std::uint64_t>(st.st_size) : 0;
+  return CsvReader(std::move(impl));
+}
+
+CsvReader CsvReader::from_fd(int fd, std::string name) {
+  return from_fd(fd, std::move(name), k_initial_buffer);
+}
+
+CsvReader CsvReader::from_fd(int fd, std::string name,
+                             std::size_t buffer_size) {
+  auto impl = std::make_unique<Impl>(fd, std::move(name), buffer_size);
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+    impl->total = static_cast<std::uint64_t>(st.st_size);
+  return CsvReader(std::move(impl));
+}
+
+CsvReader CsvReader::from_string(std::string text, std::string name) {
+  auto impl = std::make_unique<Impl>(-1, std::move(name), text.size());
+  std::memcpy(impl->buf.get(), text.data(), text.size());
+  impl->end = text.size();
+  impl->buf[impl->end] = k_sentinel;
+  impl->total = text.size();
+  impl->eof = true;
+  return CsvReader(std::move(impl));
+}
+
+std::expected<bool, Diagnostic> CsvReader::next(CsvRecord& out) {
+  auto& r = *m_impl;
+  if (r.done)
+    return false;
+  if (!r.bom_checked) {
+    while (r.end - r.begin < 3 && !r.eof)
+      if (!r.refill())
+        return std::unexpected(std::move(r.error));
+    if (r.end - r.begin >= 3 &&
+        std::memcmp(r.buf.get() + r.begin, "\xEF\xBB\xBF", 3) == 0)
+      r.begin += 3;
+    r.bom_checked = true;
+  }
+  for (;;) {
+    switch (r.parse(out)) {
+    case Impl::Step::record:
+      return true;
+    case Impl::Step::end:
+      return false;
+    case Impl::Step::error:
+      return std::unexpected(std::move(r.error));
+    case Impl::Step::need_more:
+      if (!r.refill())
+        return std::unexpected(std::move(r.error));
+      break;
+    }
+  }
+}
+
+const std::string& CsvReader::name() const { return m_impl->name; }
+
+std::uint64_t CsvReader::bytes_read() const {
+  return m_impl->offset + m_impl->begin;
+}
+
+std::uint64_t CsvReader::size() const { return m_impl->total; }
+
+void append_csv_field(std::string& out, std::string_view field) {
+  const bool quote =
+      field.find_first_of(",\"\r\n") != std::string_view::npos ||
+      (!field.empty() && (field.front() == ' ' || field.back() == ' '));
+  if (!quote) {
+    out += field;
+    return;
+  }
+  out += '"';
+  for (const char c : field) {
+    if (c == '"')
+      out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+namespace {
+
+template <class Field>
+void append_record(std::string& out, std::span<const Field> fields) {
+  // A lone empty field would be an empty line, which readers skip.
+  if (fields.size() == 1 && std::string_view(fields[0]).empty()) {
+    out += "\"\"\n";
+    return;
+  }
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0)
+      out += ',';
+    append_csv_field(out, fields[i]);
+  }
+  out += '\n';
+}
+
+} // namespace
+
+void append_csv_record(std::string& out,
+                       std::span<const std::string_view> fields) {
+  append_record(out, fields);
+}
+
+void append_csv_record(std::string& out, std::span<const std::string> fields) {
+  append_record(out, fields);
+}
+
+std::string neutralize_formula(std::string_view cell) {
+  if (!cell.empty() &&
+      std::string_view("=+-@\t\r").find(cell.front()) != std::string_view::npos)
+    return '\'' + std::string(cell);
+  return std::string(cell);
+}
+
+} // namespace arctl

@@ -1,0 +1,55 @@
+// Calendar dates and payment terms, on Howard Hinnant's date library.
+// "Today" is never read here: callers pass the dates in.
+#pragma once
+
+#include "arctl/money.hpp"
+
+#include <date/date.h>
+
+#include <expected>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace arctl {
+
+using Date = date::year_month_day;
+
+// Parses a strict ISO 8601 calendar date, YYYY-MM-DD, that exists
+// (2026-02-30 is refused). Years 1900..9999.
+[[nodiscard]] std::expected<Date, ParseError> parse_date(std::string_view text);
+
+// "2026-03-01".
+[[nodiscard]] std::string format_date(Date d);
+
+// Whole days from `from` to `to` (negative when `to` is earlier).
+[[nodiscard]] int days_between(Date from, Date to);
+
+[[nodiscard]] Date add_days(Date d, int days);
+
+// The last day of d's month.
+[[nodiscard]] Date end_of_month(Date d);
+
+// Payment terms: when an invoice is due and whether paying early earns a
+// discount. Grammar (case-insensitive, single spaces):
+//   "due on receipt" | "net N" | "net N eom" | "D/N net M" | "D/N net M eom"
+// "net N eom" is due N days after the end of the month of issue.
+struct Terms {
+  int net_days = 0;
+  bool end_of_month = false;
+  std::optional<Decimal> discount_percent; // D in "D/N net M"
+  int discount_days = 0;                   // N in "D/N net M"
+
+  // The due date of an invoice issued on `issued`.
+  [[nodiscard]] Date due_date(Date issued) const;
+  // The last day a discounted payment is accepted, if the terms offer one.
+  [[nodiscard]] std::optional<Date> discount_until(Date issued) const;
+  // Canonical text: "net 30", "2/10 net 30", "net 15 eom", "due on receipt".
+  [[nodiscard]] std::string to_string() const;
+
+  friend bool operator==(const Terms&, const Terms&) = default;
+};
+
+[[nodiscard]] std::expected<Terms, ParseError> parse_terms(std::string_view text);
+
+} // namespace arctl

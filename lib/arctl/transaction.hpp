@@ -1,0 +1,95 @@
+// The one write path of arctl: every command that changes the books builds a
+// Change, validates it, and commits it here under the books' lock. A change
+// lands whole or not at all, even if the process is killed midway.
+#pragma once
+
+#include "arctl/books.hpp"
+#include "arctl/error.hpp"
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace arctl {
+
+inline constexpr std::string_view k_lock_file = ".arctl.lock";
+inline constexpr std::string_view k_journal_file = ".arctl.journal";
+
+enum class LockMode { shared, exclusive };
+
+// An flock(2) on .arctl.lock in the books. The kernel drops it when the
+// process dies, so a crashed command never leaves a stale lock behind.
+// Acquiring it rolls back any change a crashed writer left half done.
+class BooksLock {
+public:
+  // Waits up to `wait` for the lock, then fails with ExitCode::locked.
+  // Books on a read-only file system get a shared "lock" that locks nothing
+  // (nobody can write them) and refuse an exclusive one (cannot_write).
+  [[nodiscard]] static Result<BooksLock>
+  acquire(const BooksDir& dir, LockMode mode,
+          std::chrono::milliseconds wait = std::chrono::milliseconds(0));
+
+  BooksLock(BooksLock&& other) noexcept;
+  BooksLock& operator=(BooksLock&&) = delete;
+  ~BooksLock();
+
+  [[nodiscard]] LockMode mode() const { return m_mode; }
+
+private:
+  BooksLock(int fd, LockMode mode) : m_fd(fd), m_mode(mode) {}
+  int m_fd = -1;
+  LockMode m_mode;
+};
+
+// What a command wants to write: rows appended to fact files, new files,
+// and whole files replaced (master data). Paths are file names inside the
+// books directory.
+class Change {
+public:
+  // Appends CSV records (each ending in '\n') to a file of the books.
+  void append(std::string file, std::string rows);
+  // Creates a file that must not exist yet.
+  void create(std::string file, std::string content);
+  // Replaces a file's whole content (customers.csv after an edit).
+  void replace(std::string file, std::string content);
+
+  [[nodiscard]] bool empty() const { return m_ops.empty(); }
+
+  enum class Op { append, create, replace };
+  struct Entry {
+    Op op;
+    std::string file;
+    std::string content;
+  };
+  [[nodiscard]] const std::vector<Entry>& entries() const { return m_ops; }
+
+private:
+  std::vector<Entry> m_ops;
+};
+
+// Writes `change` into the books. `lock` must be exclusive. Order of work:
+// a rollback journal naming every file and its size is written and synced;
+// files are appended to, created via a temporary file and rename, or
+// replaced via a temporary file and rename with the old one kept aside;
+// everything is synced; then the journal is removed, which is the moment
+// the change takes effect. Failures (disk full, read-only) roll back and
+// return ExitCode::cannot_write.
+[[nodiscard]] Result<void> commit(const BooksDir& dir, const BooksLock& lock,
+                                  const Change& change);
+
+// Rolls back a change whose writer died before finishing it. Called by
+// BooksLock::acquire; safe to call when there is nothing to recover.
+[[nodiscard]] Result<void> recover(const BooksDir& dir);
+
+// Creates new books in `dir` (which may exist but must hold no books):
+// arctl.toml from `config_text`, every CSV file with its header row, and
+// .gitattributes/.gitignore for keeping the books in git. Atomic like
+// commit. Fails with cannot_write if books are there already.
+[[nodiscard]] Result<void> create_books(const std::filesystem::path& dir,
+                                        const std::string& config_text);
+
+// What create_books would write, for --dry-run: file name -> content.
+[[nodiscard]] std::vector<std::pair<std::string, std::string>>
+new_books_files(const std::string& config_text);
+
+} // namespace arctl

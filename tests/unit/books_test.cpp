@@ -1,0 +1,335 @@
+#include "arctl/books.hpp"
+#include "arctl/check.hpp"
+
+#include "temp_books.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace arctl;
+using arctl::testing::TempBooks;
+
+namespace {
+
+// One customer, one invoice of 100.00, a payment of 60.00 applied to it.
+void add_basic_facts(TempBooks& b) {
+  b.add("customers.csv", "ACME,Acme Corp,ap@acme.example,USD,net 30,5000.00,,,\n");
+  b.add("invoices.csv",
+        "INV-1,ACME,2026-01-05,2026-02-04,USD,net 30,100.00,0.00,100.00,,\n");
+  b.add("invoice-lines.csv", "INV-1,1,W1,Widgets,4,25,,,100.00,\n");
+  b.add("payments.csv", "PAY-1,2026-01-20,ACME,60.00,USD,check,INV-1,,\n");
+  b.add("allocations.csv", "2026-01-20,PAY-1,INV-1,60.00,\n");
+}
+
+std::vector<Diagnostic> findings(const TempBooks& b) {
+  auto r = run_check(b.dir(), {});
+  REQUIRE(r.has_value());
+  return r->findings;
+}
+
+} // namespace
+
+TEST_CASE("ids use letters, digits, dot, underscore and hyphen") {
+  CHECK_FALSE(id_problem("INV-2026-00001"));
+  CHECK_FALSE(id_problem("c.1_a"));
+  CHECK(id_problem(""));
+  CHECK(id_problem("-INV"));
+  CHECK(id_problem("INV 1"));
+  CHECK(id_problem("INV,1"));
+  CHECK(id_problem("../etc"));
+  CHECK(id_problem("a\nb"));
+  CHECK(id_problem(std::string(65, 'a')));
+  CHECK_FALSE(id_problem(std::string(64, 'a')));
+}
+
+TEST_CASE("the id index finds what was inserted and reports duplicates") {
+  IdIndex index;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5000; ++i)
+    ids.push_back("ID-" + std::to_string(i));
+  for (std::uint32_t i = 0; i < ids.size(); ++i)
+    CHECK_FALSE(index.insert(ids[i], i));
+  CHECK(index.size() == 5000);
+  CHECK(index.find("ID-4321") == 4321u);
+  CHECK_FALSE(index.find("ID-5000"));
+  CHECK(index.insert(ids[7], 99) == 7u);
+}
+
+TEST_CASE("new books from init are clean") {
+  TempBooks b;
+  auto r = run_check(b.dir(), {});
+  REQUIRE(r.has_value());
+  CHECK(r->findings.empty());
+  CHECK(r->files == 9);
+}
+
+TEST_CASE("consistent facts are read into records and pass every rule") {
+  TempBooks b;
+  add_basic_facts(b);
+  auto loaded = load_books(b.dir(), LoadOptions{true, {}});
+  REQUIRE(loaded.has_value());
+  CHECK(loaded->problems.empty());
+  const auto& books = *loaded->books;
+  REQUIRE(books.invoices.size() == 1);
+  CHECK(books.invoices[0].total == 10000);
+  CHECK(books.invoices[0].line == 2);
+  CHECK(books.line_totals[0].count == 1);
+  REQUIRE(books.allocations.size() == 1);
+  CHECK(books.allocations[0].source == DocRef{DocKind::payment, 0});
+  CHECK(books.find_document("PAY-1") == DocRef{DocKind::payment, 0});
+  CHECK(check_books(books).empty());
+}
+
+TEST_CASE("a bad amount is reported at its line and column with the line") {
+  TempBooks b;
+  add_basic_facts(b);
+  b.add("payments.csv", "PAY-2,2026-01-21,ACME,12.5O,USD,,,,\n");
+  const auto f = findings(b);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].code == "amount-syntax");
+  CHECK(f[0].loc.file == "payments.csv");
+  CHECK(f[0].loc.line == 3);
+  CHECK(f[0].loc.column == 23);
+  CHECK(f[0].excerpt == "PAY-2,2026-01-21,ACME,12.5O,USD,,,,");
+  CHECK(f[0].span == 5);
+}
+
+TEST_CASE("more decimals than the currency allows is an error") {
+  TempBooks b;
+  add_basic_facts(b);
+  b.add("payments.csv", "PAY-2,2026-01-21,ACME,1.005,USD,,,,\n");
+  const auto f = findings(b);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].message == "amount \"1.005\" has 3 decimals but USD allows 2");
+}
+
+TEST_CASE("a document id used twice is reported with the first use") {
+  TempBooks b;
+  add_basic_facts(b);
+  b.add("payments.csv", "INV-1,2026-01-21,ACME,5.00,USD,,,,\n");
+  const auto f = findings(b);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].code == "duplicate-id");
+  CHECK(f[0].message ==
+        "duplicate id \"INV-1\": already used at invoices.csv:2");
+}
+
+TEST_CASE("a row with the wrong number of fields is reported") {
+  TempBooks b;
+  add_basic_facts(b);
+  b.add("allocations.csv", "2026-01-21,PAY-1,INV-1,5.00\n");
+  const auto f = findings(b);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].code == "field-count");
+  CHECK(f[0].message == "row has 4 fields but the header has 5");
+}
+
+TEST_CASE("references to unknown customers and documents are reported") {
+  TempBooks b;
+  add_basic_facts(b);
+  b.add("payments.csv", "PAY-2,2026-01-21,NOBODY,5.00,USD,,,,\n");
+  b.add("allocations.csv", "2026-01-21,PAY-9,INV-1,5.00,\n");
+  b.add("allocations.csv", "2026-01-21,PAY-1,INV-9,5.00,\n");
+  const auto f = findings(b);
+  REQUIRE(f.size() == 3);
+  CHECK(f[0].code == "unknown-customer");
+  CHECK(f[1].code == "unknown-document");
+  CHECK(f[2].message == "unknown invoice \"INV-9\"");
+}
+
+TEST_CASE("applications may not exceed what is open on the invoice") {
+  TempBooks b;
+  add_basic_facts(b);
+  b.add("payments.csv", "PAY-2,2026-01-25,ACME,50.00,USD,,,,\n");
+  b.add("allocations.csv", "2026-01-25,PAY-2,INV-1,50.00,\n");
+  const auto f = findings(b);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].code == "over-applied");
+  CHECK(f[0].loc.file == "allocations.csv");
+  CHECK(f[0].loc.line == 3);
+  CHECK(f[0].loc.column == 24);
+  CHECK(f[0].message ==
+        "applies 50.00 to INV-1, but only 40.00 is open on it on 2026-01-25");
+}
+
+TEST_CASE("applications may not exceed what is left on the payment") {
+  TempBooks b;
+  add_basic_facts(b);
+  b.add("invoices.csv",
+        "INV-2,ACME,2026-01-06,2026-02-05,USD,,50.00,0.00,50.00,,\n");
+  b.add("invoice-lines.csv", "INV-2,1,,Fee,1,50,,,50.00,\n");
+  b.add("payments.csv", "PAY-2,2026-01-21,ACME,10.00,USD,,,,\n");
+  b.add("allocations.csv", "2026-01-21,PAY-2,INV-2,0.01,\n"
+                           "2026-01-22,PAY-2,INV-2,9.99,\n");
+  CHECK(findings(b).empty());
+  b.add("allocations.csv", "2026-01-23,PAY-2,INV-2,0.01,\n");
+  const auto f = findings(b);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].code == "over-allocated");
+  CHECK(f[0].message ==
+        "applies 0.01 from PAY-2, but only 0.00 of it is left on 2026-01-23");
+}
+
+TEST_CASE("an application is undone by a negative one, never below zero") {
+  TempBooks b;
+  add_basic_facts(b);
+  b.add("allocations.csv", "2026-01-22,PAY-1,INV-1,-60.00,undo\n");
+  CHECK(findings(b).empty());
+  b.add("allocations.csv", "2026-01-23,PAY-1,INV-1,-0.01,\n");
+  const auto f = findings(b);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].code == "unapply-exceeds");
+}
+
+TEST_CASE("an invoice with applications cannot be voided") {
+  TempBooks b;
+  add_basic_facts(b);
+  b.add("adjustments.csv",
+        "ADJ-1,2026-01-25,void,ACME,INV-1,,100.00,USD,wrong customer\n");
+  auto f = findings(b);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].code == "void-applied");
+}
+
+TEST_CASE("applications dated before the payment or the invoice are refused") {
+  TempBooks b;
+  add_basic_facts(b);
+  b.add("allocations.csv", "2026-01-19,PAY-1,INV-1,1.00,\n");
+  const auto f = findings(b);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].code == "date-order");
+}
+
+TEST_CASE("totals must agree with the lines, tax rounded per line") {
+  TempBooks b("[tax.ST]\nrate = \"8.25\"\n");
+  b.add("customers.csv", "ACME,Acme Corp,,,,,,,\n");
+  // 3 × 3.33 = 9.99; 8.25 % of it is 0.824175 -> 0.82.
+  b.add("invoices.csv",
+        "INV-1,ACME,2026-01-05,2026-02-04,USD,,19.98,1.64,21.62,,\n");
+  b.add("invoice-lines.csv", "INV-1,1,,A,3,3.33,,ST,9.99,0.82\n"
+                             "INV-1,2,,B,3,3.33,,ST,9.99,0.82\n");
+  CHECK(findings(b).empty());
+}
+
+TEST_CASE("tax rounded per invoice is rounded once per code") {
+  TempBooks b("[tax.ST]\nrate = \"8.25\"\n");
+  auto text = b.read("arctl.toml");
+  text.replace(text.find("tax_rounding = \"line\""), 21,
+               "tax_rounding = \"invoice\"");
+  b.write("arctl.toml", text);
+  b.add("customers.csv", "ACME,Acme Corp,,,,,,,\n");
+  // 19.98 × 8.25 % = 1.648350 -> 1.65 (per line it would be 1.64).
+  b.add("invoices.csv",
+        "INV-1,ACME,2026-01-05,2026-02-04,USD,,19.98,1.65,21.63,,\n");
+  b.add("invoice-lines.csv",
+        "INV-1,1,,A,3,3.33,,ST,9.99,\nINV-1,2,,B,3,3.33,,ST,9.99,\n");
+  CHECK(findings(b).empty());
+}
+
+TEST_CASE("a line whose amount is not quantity times price is reported") {
+  TempBooks b;
+  b.add("customers.csv", "ACME,Acme Corp,,,,,,,\n");
+  b.add("invoices.csv",
+        "INV-1,ACME,2026-01-05,2026-02-04,USD,,100.00,0.00,100.00,,\n");
+  b.add("invoice-lines.csv", "INV-1,1,,A,3,33.33,,,100.00,\n");
+  const auto f = findings(b);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].code == "line-amount-mismatch");
+  CHECK(f[0].message ==
+        "amount 100.00 is not quantity 3 × unit price 33.33 = 99.99");
+}
+
+TEST_CASE("an invoice without lines is reported") {
+  TempBooks b;
+  b.add("customers.csv", "ACME,Acme Corp,,,,,,,\n");
+  b.add("invoices.csv",
+        "INV-1,ACME,2026-01-05,2026-02-04,USD,,100.00,0.00,100.00,,\n");
+  const auto f = findings(b);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].code == "invoice-no-lines");
+  CHECK(f[0].loc.column == 1);
+}
+
+TEST_CASE("an invoice's currency must be its customer's") {
+  TempBooks b;
+  b.add("customers.csv", "ACME,Acme Corp,,EUR,,,,,\n");
+  b.add("invoices.csv",
+        "INV-1,ACME,2026-01-05,2026-02-04,USD,,1.00,0.00,1.00,,\n");
+  const auto f = findings(b);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].code == "currency-mismatch");
+}
+
+TEST_CASE("refunds and credit memos draw on what is left unapplied") {
+  TempBooks b;
+  add_basic_facts(b);
+  b.add("adjustments.csv",
+        "CM-1,2026-01-21,credit,ACME,INV-1,,30.00,USD,damaged\n"
+        "ADJ-1,2026-01-22,refund,ACME,,PAY-1,40.00,USD,overpaid\n");
+  b.add("allocations.csv", "2026-01-21,CM-1,INV-1,30.00,\n");
+  const auto f = findings(b);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].code == "over-refunded");
+  CHECK(f[0].message ==
+        "refunds 40.00 from PAY-1, but only 0.00 of it is unapplied on "
+        "2026-01-22");
+}
+
+TEST_CASE("disputes and holds must follow each other in order") {
+  TempBooks b;
+  add_basic_facts(b);
+  b.add("events.csv", "2026-01-10,dispute,ACME,INV-1,,price\n"
+                      "2026-01-11,resolve,ACME,INV-1,,\n"
+                      "2026-01-12,resolve,ACME,INV-1,,\n"
+                      "2026-01-12,release,ACME,,,\n");
+  const auto f = findings(b);
+  REQUIRE(f.size() == 2);
+  CHECK(f[0].code == "not-disputed");
+  CHECK(f[1].code == "not-on-hold");
+}
+
+TEST_CASE("a missing required column stops reading that file only") {
+  TempBooks b;
+  add_basic_facts(b);
+  b.write("allocations.csv", "date,source,invoice\n2026-01-20,PAY-1,INV-1\n");
+  const auto f = findings(b);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].code == "header-missing-column");
+  CHECK(f[0].message == "required column \"amount\" is missing");
+}
+
+TEST_CASE("columns are found by name and unknown ones are allowed") {
+  TempBooks b;
+  b.write("customers.csv", "name,region,id\nAcme Corp,West,ACME\n");
+  auto loaded = load_books(b.dir(), {});
+  REQUIRE(loaded.has_value());
+  CHECK(loaded->problems.empty());
+  CHECK(loaded->books->customers.at(0).id == "ACME");
+  CHECK(loaded->books->customers.at(0).name == "Acme Corp");
+}
+
+TEST_CASE("books are found upwards from the current directory") {
+  TempBooks b;
+  const auto sub = b.path() / "a" / "b";
+  std::filesystem::create_directories(sub);
+  auto found = locate_books(std::nullopt, std::nullopt, sub);
+  REQUIRE(found.has_value());
+  CHECK(found->shown_prefix == "../../");
+  auto flagged = locate_books(b.path().string(), std::string("/nowhere"), sub);
+  REQUIRE(flagged.has_value());
+  CHECK(flagged->shown_prefix == b.path().string() + "/");
+  auto env = locate_books(std::nullopt, std::string("/nowhere"), sub);
+  REQUIRE_FALSE(env.has_value());
+  CHECK(env.error().exit == ExitCode::no_input);
+}
+
+TEST_CASE("an application that was refused cannot be undone") {
+  TempBooks b;
+  add_basic_facts(b);
+  b.add("payments.csv", "PAY-2,2026-01-21,ACME,300.00,USD,,,,\n");
+  b.add("allocations.csv", "2026-01-21,PAY-2,INV-1,260.00,\n"
+                           "2026-01-22,PAY-2,INV-1,-260.00,\n");
+  const auto f = findings(b);
+  REQUIRE(f.size() == 2);
+  CHECK(f[0].code == "over-applied");
+  CHECK(f[1].code == "unapply-exceeds");
+}

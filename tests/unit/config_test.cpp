@@ -1,0 +1,102 @@
+#include "arctl/config.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace arctl;
+
+namespace {
+Error problems_of(std::string_view text) {
+  auto c = parse_config(text, "arctl.toml");
+  REQUIRE_FALSE(c.has_value());
+  return c.error();
+}
+} // namespace
+
+TEST_CASE("the configuration written by init reads back as the defaults") {
+  const auto text = default_config_text("Acme \"Tools\"", *find_currency("EUR"));
+  auto c = parse_config(text, "arctl.toml");
+  REQUIRE(c.has_value());
+  CHECK(c->company_name == "Acme \"Tools\"");
+  CHECK(c->currency.name() == "EUR");
+  CHECK(c->default_terms.to_string() == "net 30");
+  CHECK(c->rounding == Rounding::half_up);
+  CHECK(c->tax_rounding == TaxRounding::line);
+  CHECK(c->numbering.invoice == "INV-{year}-{seq:05}");
+  CHECK(c->aging_buckets == std::vector<int>{30, 60, 90});
+  CHECK_FALSE(c->lock_date.has_value());
+}
+
+TEST_CASE("tax codes keep their exact rate") {
+  auto c = parse_config("[tax.ST]\nrate = \"8.25\"\n[tax.ZERO]\nrate = 0\n"
+                        "inclusive = true\n",
+                        "arctl.toml");
+  REQUIRE(c.has_value());
+  REQUIRE(c->tax_codes.size() == 2);
+  const auto* st = c->find_tax_code("ST");
+  REQUIRE(st != nullptr);
+  CHECK(st->rate == Decimal{825, 2});
+  CHECK_FALSE(st->inclusive);
+  CHECK(st->line == 1);
+  CHECK(c->find_tax_code("ZERO")->inclusive);
+  CHECK(c->find_tax_code("VAT") == nullptr);
+}
+
+TEST_CASE("an unknown key is reported at its line and column") {
+  const auto e = problems_of("[company]\nname = \"A\"\n  currencyy = \"USD\"\n");
+  REQUIRE(e.diagnostics.size() == 1);
+  const auto& d = e.diagnostics[0];
+  CHECK(d.code == "config-unknown-key");
+  CHECK(d.message == "unknown key 'company.currencyy'");
+  CHECK(d.loc.line == 3);
+  CHECK(d.loc.column == 3);
+  CHECK(d.excerpt == "  currencyy = \"USD\"");
+  CHECK(e.exit == ExitCode::data);
+}
+
+TEST_CASE("every problem in the file is reported, not only the first") {
+  const auto e = problems_of("[books]\nlock_date = \"2026-02-30\"\n"
+                             "[invoice]\nrounding = \"up\"\n"
+                             "terms = \"net thirty\"\n[colour]\n");
+  CHECK(e.diagnostics.size() == 4);
+}
+
+TEST_CASE("a rate written as a TOML float is refused because it is inexact") {
+  const auto e = problems_of("[tax.ST]\nrate = 8.25\n");
+  REQUIRE(e.diagnostics.size() == 1);
+  CHECK(e.diagnostics[0].code == "config-type");
+  CHECK(e.diagnostics[0].loc.line == 2);
+  CHECK(e.diagnostics[0].hint.find("inexact") != std::string::npos);
+}
+
+TEST_CASE("a syntax error points at where the parser stopped") {
+  const auto e = problems_of("[company]\nname = \"unterminated\n");
+  REQUIRE(e.diagnostics.size() == 1);
+  CHECK(e.diagnostics[0].code == "config-syntax");
+  CHECK(e.diagnostics[0].loc.line == 2);
+}
+
+TEST_CASE("numbering patterns need a sequence and known placeholders") {
+  CHECK_FALSE(numbering_pattern_problem("INV-{year}-{seq:05}"));
+  CHECK_FALSE(numbering_pattern_problem("{seq}"));
+  CHECK(numbering_pattern_problem("INV-{year}"));
+  CHECK(numbering_pattern_problem("INV-{month}-{seq}"));
+  CHECK(numbering_pattern_problem("INV-{seq"));
+  CHECK(numbering_pattern_problem("INV-seq}"));
+  const auto e = problems_of("[numbering]\ninvoice = \"INV-{year}\"\n");
+  CHECK(e.diagnostics[0].loc.line == 2);
+}
+
+TEST_CASE("aging buckets must increase") {
+  CHECK(problems_of("[aging]\nbuckets = [30, 30]\n").diagnostics.size() == 1);
+  CHECK(problems_of("[aging]\nbuckets = []\n").diagnostics.size() == 1);
+  auto c = parse_config("[aging]\nbuckets = [15, 45]\nbasis = \"invoice\"\n",
+                        "arctl.toml");
+  REQUIRE(c.has_value());
+  CHECK(c->aging_buckets == std::vector<int>{15, 45});
+  CHECK(c->aging_basis == AgingBasis::invoice_date);
+}
+
+TEST_CASE("a newer books format is refused") {
+  const auto e = problems_of("[books]\nformat = 2\n");
+  CHECK(e.diagnostics[0].message.find("format 2") != std::string::npos);
+}

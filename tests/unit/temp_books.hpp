@@ -1,0 +1,57 @@
+// A books directory in a fresh temporary folder, filled from strings, for
+// tests of the code that reads and writes files.
+#pragma once
+
+#include "arctl/books.hpp"
+#include "arctl/config.hpp"
+#include "arctl/transaction.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace arctl::testing {
+
+class TempBooks {
+public:
+  // New books as `arctl init` makes them (USD, no tax codes) plus `config`
+  // appended to arctl.toml.
+  explicit TempBooks(const std::string& extra_config = {}) {
+    char tmpl[] = "/tmp/arctl-test.XXXXXX";
+    m_path = ::mkdtemp(tmpl);
+    auto made = create_books(m_path, default_config_text("Test Co",
+                                                         *find_currency("USD")) +
+                                         extra_config);
+    if (!made)
+      throw std::runtime_error(made.error().message);
+  }
+  ~TempBooks() {
+    std::error_code ec;
+    std::filesystem::remove_all(m_path, ec);
+  }
+  TempBooks(const TempBooks&) = delete;
+  TempBooks& operator=(const TempBooks&) = delete;
+
+  // Appends lines (without the header) to a file.
+  void add(const std::string& file, const std::string& rows) {
+    std::ofstream(m_path / file, std::ios::app) << rows;
+  }
+  void write(const std::string& file, const std::string& content) {
+    std::ofstream(m_path / file, std::ios::trunc) << content;
+  }
+  [[nodiscard]] std::string read(const std::string& file) const {
+    std::ifstream in(m_path / file);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+  [[nodiscard]] BooksDir dir() const { return {m_path, ""}; }
+  [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
+
+private:
+  std::filesystem::path m_path;
+};
+
+} // namespace arctl::testing

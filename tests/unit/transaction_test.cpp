@@ -1,0 +1,130 @@
+#include "arctl/transaction.hpp"
+
+#include "temp_books.hpp"
+
+#include <doctest/doctest.h>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace arctl;
+using arctl::testing::TempBooks;
+
+TEST_CASE("a committed change appends its rows") {
+  TempBooks b;
+  auto lock = BooksLock::acquire(b.dir(), LockMode::exclusive);
+  REQUIRE(lock.has_value());
+  Change change;
+  change.append("customers.csv", "A,Alpha,,,,,,,\n");
+  change.append("customers.csv", "B,Beta,,,,,,,\n");
+  REQUIRE(commit(b.dir(), *lock, change).has_value());
+  CHECK(b.read("customers.csv") ==
+        header_line(Table::customers) + "A,Alpha,,,,,,,\nB,Beta,,,,,,,\n");
+  CHECK_FALSE(std::filesystem::exists(b.path() / k_journal_file));
+}
+
+TEST_CASE("appending to a file without a final newline starts a new line") {
+  TempBooks b;
+  b.write("events.csv", "date,kind,customer,invoice,amount,reason");
+  auto lock = BooksLock::acquire(b.dir(), LockMode::exclusive);
+  REQUIRE(lock.has_value());
+  Change change;
+  change.append("events.csv", "2026-01-01,hold,A,,,\n");
+  REQUIRE(commit(b.dir(), *lock, change).has_value());
+  CHECK(b.read("events.csv") ==
+        "date,kind,customer,invoice,amount,reason\n2026-01-01,hold,A,,,\n");
+}
+
+TEST_CASE("a change whose writer died is rolled back by the next lock") {
+  TempBooks b;
+  const auto before_customers = b.read("customers.csv");
+  const auto before_events = b.read("events.csv");
+  // What a writer killed midway leaves: its journal, a half-written append,
+  // a created file and a replaced file with the old one kept aside.
+  b.write(std::string(k_journal_file),
+          "append " + std::to_string(before_events.size()) +
+              " events.csv\ncreate notes.csv\nreplace customers.csv\n");
+  b.add("events.csv", "2026-01-01,hold,A");
+  b.write("notes.csv", "half");
+  std::filesystem::rename(b.path() / "customers.csv",
+                          b.path() / ".arctl.old.customers.csv");
+  b.write("customers.csv", "new content");
+  b.write(".arctl.tmp.payments.csv", "junk");
+
+  auto lock = BooksLock::acquire(b.dir(), LockMode::shared);
+  REQUIRE(lock.has_value());
+  CHECK(b.read("events.csv") == before_events);
+  CHECK(b.read("customers.csv") == before_customers);
+  CHECK_FALSE(std::filesystem::exists(b.path() / "notes.csv"));
+  CHECK_FALSE(std::filesystem::exists(b.path() / k_journal_file));
+  CHECK_FALSE(std::filesystem::exists(b.path() / ".arctl.tmp.payments.csv"));
+  CHECK_FALSE(std::filesystem::exists(b.path() / ".arctl.old.customers.csv"));
+}
+
+TEST_CASE("a second writer is told the books are locked") {
+  TempBooks b;
+  auto first = BooksLock::acquire(b.dir(), LockMode::exclusive);
+  REQUIRE(first.has_value());
+  // flock locks belong to open file descriptions: a second open in this
+  // process contends just as another process would.
+  auto second = BooksLock::acquire(b.dir(), LockMode::exclusive,
+                                   std::chrono::milliseconds(50));
+  REQUIRE_FALSE(second.has_value());
+  CHECK(second.error().exit == ExitCode::locked);
+  auto reader = BooksLock::acquire(b.dir(), LockMode::shared);
+  CHECK_FALSE(reader.has_value());
+}
+
+TEST_CASE("readers share the lock") {
+  TempBooks b;
+  auto r1 = BooksLock::acquire(b.dir(), LockMode::shared);
+  auto r2 = BooksLock::acquire(b.dir(), LockMode::shared);
+  CHECK(r1.has_value());
+  CHECK(r2.has_value());
+}
+
+TEST_CASE("replacing a file is atomic and leaves nothing behind") {
+  TempBooks b;
+  auto lock = BooksLock::acquire(b.dir(), LockMode::exclusive);
+  REQUIRE(lock.has_value());
+  Change change;
+  change.replace("customers.csv", header_line(Table::customers) + "A,Alpha,,,,,,,\n");
+  REQUIRE(commit(b.dir(), *lock, change).has_value());
+  CHECK(b.read("customers.csv").ends_with("A,Alpha,,,,,,,\n"));
+  for (const auto& e : std::filesystem::directory_iterator(b.path()))
+    CHECK_FALSE(e.path().filename().string().starts_with(".arctl.old"));
+}
+
+TEST_CASE("a failed write leaves the books as they were") {
+  TempBooks b;
+  const auto before = b.read("customers.csv");
+  auto lock = BooksLock::acquire(b.dir(), LockMode::exclusive);
+  REQUIRE(lock.has_value());
+  Change change;
+  change.append("customers.csv", "A,Alpha,,,,,,,\n");
+  change.append("no-such-file.csv", "x\n");
+  auto r = commit(b.dir(), *lock, change);
+  REQUIRE_FALSE(r.has_value());
+  CHECK(r.error().exit == ExitCode::cannot_write);
+  CHECK(b.read("customers.csv") == before);
+}
+
+TEST_CASE("init never overwrites books") {
+  TempBooks b;
+  auto r = create_books(b.path(), "[company]\n");
+  REQUIRE_FALSE(r.has_value());
+  CHECK(r.error().exit == ExitCode::cannot_write);
+  CHECK(b.read("arctl.toml").find("Test Co") != std::string::npos);
+}
+
+TEST_CASE("commit refuses file names that leave the books") {
+  TempBooks b;
+  auto lock = BooksLock::acquire(b.dir(), LockMode::exclusive);
+  REQUIRE(lock.has_value());
+  for (const char* name : {"../x.csv", ".arctl.journal", "", "a/b.csv"}) {
+    Change change;
+    change.create(name, "x");
+    CHECK_FALSE(commit(b.dir(), *lock, change).has_value());
+  }
+}

@@ -74,7 +74,7 @@ CLI::Option* add_format_option(CLI::App& app, std::string& target,
   return app.add_option("--format", target, "Output format: " + names)
       ->check(CLI::IsMember(choices))
       ->option_text("FORMAT")
-      ->default_str(choices.front());
+      ->default_val(choices.front());
 }
 
 void print(std::string_view text) {

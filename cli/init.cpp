@@ -46,17 +46,22 @@ void register_init(CLI::App& app, const GlobalOptions&, Commands& commands) {
       name = *opts->name;
     } else {
       std::error_code ec;
-      const auto abs = std::filesystem::weakly_canonical(
+      auto abs = std::filesystem::weakly_canonical(
           std::filesystem::absolute(dir, ec), ec);
+      if (!abs.has_filename()) // "books/"
+        abs = abs.parent_path();
       name = abs.filename().string();
       if (name.empty())
         name = "My Company";
     }
     const auto config = default_config_text(name, *currency);
     if (opts->dry_run) {
-      for (const auto& [file, content] : new_books_files(config))
+      auto files = plan_new_books(dir, config);
+      if (!files)
+        return report(files.error());
+      for (const auto& entry : *files)
         print(fmt::format("would create {}\n",
-                          (dir / file).lexically_normal().string()));
+                          (dir / entry.first).lexically_normal().string()));
       return 0;
     }
     if (auto r = create_books(dir, config); !r)

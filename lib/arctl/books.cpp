@@ -532,6 +532,7 @@ void Loader::read(Table table) {
     return;
   }
   auto& reader = *opened;
+  ++m_books.files_read;
   CsvRecord rec;
 
   // The header row.
@@ -646,12 +647,37 @@ void Loader::read(Table table) {
     m_options.progress(shown, total, total);
 
   if (table == Table::adjustments) {
+    // Only a credit memo further down this file can be a forward source.
+    // A source that stays unresolved is left invalid, and the rules that
+    // follow the money skip the adjustment.
     for (auto& p : m_pending) {
+      auto& j = m_books.adjustments[p.adjustment];
       const auto ref = m_books.find_document(p.source);
-      if (ref.valid() && ref.kind != DocKind::invoice)
-        m_books.adjustments[p.adjustment].source = ref;
-      else
-        m_problems.push_back(std::move(p.unresolved));
+      auto& d = p.unresolved;
+      if (!ref.valid() || ref.kind != DocKind::adjustment ||
+          m_books.adjustments[ref.index].kind != AdjustmentKind::credit) {
+        m_problems.push_back(std::move(d));
+        continue;
+      }
+      const auto& credit = m_books.adjustments[ref.index];
+      if (j.kind == AdjustmentKind::reversal) {
+        d.code = "wrong-document";
+        d.message = "only a payment can be reversed";
+      } else if (credit.customer != j.customer) {
+        d.code = "customer-mismatch";
+        d.message = fmt::format("customer {} is not the customer of {} ({})",
+                                m_books.customers[j.customer].id, credit.id,
+                                m_books.customers[credit.customer].id);
+      } else if (credit.currency != j.currency) {
+        d.code = "currency-mismatch";
+        d.message = fmt::format("currency {} differs from {}'s currency {}",
+                                j.currency.name(), credit.id,
+                                credit.currency.name());
+      } else {
+        j.source = ref;
+        continue;
+      }
+      m_problems.push_back(std::move(d));
     }
     m_pending.clear();
   }
@@ -1180,6 +1206,7 @@ Result<LoadResult> load_books(const BooksDir& dir, const LoadOptions& options) {
   if (!config)
     return std::unexpected(std::move(config.error()));
   books.config = std::move(*config);
+  books.files_read = 1;
 
   Loader loader(books, result.problems, options);
   loader.read(Table::customers);

@@ -245,8 +245,10 @@ struct Books {
   IdIndex notice_index;
   Arena arena;
 
-  // How many records each file held, for summaries.
+  // How many records each file held and how many files could be read, for
+  // summaries.
   std::array<std::uint64_t, k_table_count> records{};
+  std::uint32_t files_read = 0;
 
   [[nodiscard]] std::optional<std::uint32_t>
   find_customer(std::string_view id) const;

@@ -117,26 +117,29 @@ void Checker::invoice_totals() {
 // payment or credit memo is ever asked for more than it has.
 void Checker::money_flow() {
   const auto& books = m_books;
+  // Within a day, applications come first in file order, then adjustments
+  // in file order: a payment unapplied and reversed on one day is undone
+  // before it is reversed.
   struct Step {
     Date date;
-    std::uint8_t order; // within a day: undoing comes before doing
     bool adjustment;
     std::uint32_t index;
   };
   std::vector<Step> steps;
   steps.reserve(books.allocations.size() + books.adjustments.size());
-  for (std::uint32_t i = 0; i < books.adjustments.size(); ++i)
-    if (books.adjustments[i].kind != AdjustmentKind::credit)
-      steps.push_back({books.adjustments[i].date, 1, true, i});
   for (std::uint32_t i = 0; i < books.allocations.size(); ++i)
-    steps.push_back({books.allocations[i].date,
-                     books.allocations[i].amount < 0 ? std::uint8_t{0}
-                                                     : std::uint8_t{1},
-                     false, i});
+    steps.push_back({books.allocations[i].date, false, i});
+  for (std::uint32_t i = 0; i < books.adjustments.size(); ++i) {
+    const auto& j = books.adjustments[i];
+    const bool needs_source = j.kind == AdjustmentKind::refund ||
+                              j.kind == AdjustmentKind::reversal;
+    if (j.kind != AdjustmentKind::credit && !(needs_source && !j.source.valid()))
+      steps.push_back({j.date, true, i});
+  }
   std::stable_sort(steps.begin(), steps.end(), [](const Step& a, const Step& b) {
     if (a.date != b.date)
       return a.date < b.date;
-    return a.order < b.order;
+    return !a.adjustment && b.adjustment;
   });
 
   // What is open on each invoice and left on each source.
@@ -146,6 +149,7 @@ void Checker::money_flow() {
   for (std::size_t i = 0; i < books.invoices.size(); ++i)
     open[i] = books.invoices[i].total;
   std::vector<std::int64_t> payment_left(books.payments.size());
+  std::vector<std::int64_t> payment_applied(books.payments.size(), 0);
   std::vector<bool> payment_reversed(books.payments.size(), false);
   for (std::size_t i = 0; i < books.payments.size(); ++i)
     payment_left[i] = books.payments[i].amount;
@@ -214,6 +218,8 @@ void Checker::money_flow() {
       open[a.invoice] -= a.amount;
       applied[a.invoice] += a.amount;
       left -= a.amount;
+      if (a.source.kind == DocKind::payment)
+        payment_applied[a.source.index] += a.amount;
       if (net != pair_net.end())
         net->second += a.amount;
       continue;
@@ -280,17 +286,22 @@ void Checker::money_flow() {
     case AdjustmentKind::reversal: {
       const auto p = j.source.index;
       const auto& pay = books.payments[p];
-      const auto in_use = pay.amount - payment_left[p];
       if (payment_reversed[p]) {
         add(Table::adjustments, j.line, "source", "payment-reversed",
             fmt::format("payment {} is reversed already", pay.id));
+      } else if (payment_applied[p] != 0) {
+        add(Table::adjustments, j.line, "source", "reversal-applied",
+            fmt::format("payment {} cannot be reversed: {} of it is still "
+                        "applied on {}",
+                        pay.id, money(payment_applied[p], cur),
+                        format_date(j.date)),
+            "undo its applications first with negative allocations");
       } else if (j.amount && *j.amount != payment_left[p]) {
         add(Table::adjustments, j.line, "amount", "reversal-amount",
             fmt::format("reverses {}, but {} of payment {} is left to reverse "
-                        "on {} ({} applied or refunded)",
+                        "on {}",
                         money(*j.amount, cur), money(payment_left[p], cur),
-                        pay.id, format_date(j.date), money(in_use, cur)),
-            "undo its applications first with negative allocations");
+                        pay.id, format_date(j.date)));
       } else {
         payment_reversed[p] = true;
         payment_left[p] = 0;
@@ -469,7 +480,7 @@ Result<CheckReport> run_check(const BooksDir& dir, const ProgressFn& progress) {
     report.findings = std::move(loaded->problems);
     auto more = check_books(books);
     std::move(more.begin(), more.end(), std::back_inserter(report.findings));
-    report.files = 1 + static_cast<std::uint32_t>(k_table_count);
+    report.files = books.files_read;
     for (auto n : books.records)
       report.records += n;
   }

@@ -397,12 +397,16 @@ Result<Config> load_config(const std::string& path, const std::string& file) {
 
 std::string default_config_text(std::string_view company_name,
                                 Currency currency) {
-  // Quotes and backslashes in the name must not break the TOML string.
+  // Quotes, backslashes and control characters in the name must not break
+  // the TOML string.
   std::string name;
   for (char ch : company_name) {
     if (ch == '"' || ch == '\\')
       name += '\\';
-    name += ch;
+    if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f)
+      name += fmt::format("\\u{:04X}", static_cast<unsigned char>(ch));
+    else
+      name += ch;
   }
   return fmt::format(R"(# arctl books configuration. Reference: man 5 arctl-books.
 

@@ -137,21 +137,24 @@ BooksLock::~BooksLock() {
 
 // ---- change ------------------------------------------------------------------
 
-void Change::append(std::string file, std::string rows) {
+void Change::append(Table table, std::string record, std::optional<Date> date) {
+  const std::string file(schema(table).file);
   for (auto& e : m_ops)
     if (e.op == Op::append && e.file == file) {
-      e.content += rows;
+      e.content += record;
+      if (date && (!e.earliest || *date < *e.earliest))
+        e.earliest = date;
       return;
     }
-  m_ops.push_back({Op::append, std::move(file), std::move(rows)});
+  m_ops.push_back({Op::append, file, std::move(record), date});
 }
 
 void Change::create(std::string file, std::string content) {
-  m_ops.push_back({Op::create, std::move(file), std::move(content)});
+  m_ops.push_back({Op::create, std::move(file), std::move(content), {}});
 }
 
 void Change::replace(std::string file, std::string content) {
-  m_ops.push_back({Op::replace, std::move(file), std::move(content)});
+  m_ops.push_back({Op::replace, std::move(file), std::move(content), {}});
 }
 
 // ---- recovery ------------------------------------------------------------------
@@ -265,11 +268,18 @@ Result<void> apply(const BooksDir& dir, const Change& change) {
 } // namespace
 
 Result<void> commit(const BooksDir& dir, const BooksLock& lock,
-                    const Change& change) {
+                    const Change& change, std::optional<Date> lock_date) {
   if (lock.mode() != LockMode::exclusive)
     return fail(ExitCode::software, "commit needs the exclusive lock");
   if (change.empty())
     return {};
+  for (const auto& e : change.entries())
+    if (lock_date && e.earliest && *e.earliest <= *lock_date)
+      return fail(ExitCode::data,
+                  fmt::format("{} is in a closed period: the books are locked "
+                              "up to {} (lock_date in {})",
+                              format_date(*e.earliest), format_date(*lock_date),
+                              dir.shown(k_config_file)));
   // The journal: enough to undo every step below.
   std::string journal;
   for (const auto& e : change.entries()) {
@@ -285,6 +295,11 @@ Result<void> commit(const BooksDir& dir, const BooksLock& lock,
                                 errno_text()));
       journal += fmt::format("append {} {}\n", st.st_size, e.file);
     } else {
+      // Rolling back a create removes the file, so it must not exist now.
+      if (e.op == Change::Op::create && file_exists(dir.path / e.file))
+        return fail(ExitCode::cannot_write,
+                    fmt::format("cannot create {}: it exists already",
+                                dir.shown(e.file)));
       journal += fmt::format("{} {}\n",
                              e.op == Change::Op::create ? "create" : "replace",
                              e.file);
@@ -320,8 +335,9 @@ Result<void> commit(const BooksDir& dir, const BooksLock& lock,
 
 // ---- new books -------------------------------------------------------------------
 
-std::vector<std::pair<std::string, std::string>>
-new_books_files(const std::string& config_text) {
+Result<std::vector<std::pair<std::string, std::string>>>
+plan_new_books(const std::filesystem::path& path,
+               const std::string& config_text) {
   std::vector<std::pair<std::string, std::string>> files;
   files.emplace_back(std::string(k_config_file), config_text);
   std::string attributes =
@@ -333,38 +349,37 @@ new_books_files(const std::string& config_text) {
   }
   files.emplace_back(".gitattributes", attributes);
   files.emplace_back(".gitignore",
-                     fmt::format("# arctl's lock and its unfinished changes\n"
-                                 "{}\n{}\n{}*\n{}*\n",
-                                 k_lock_file, k_journal_file, k_tmp_prefix,
-                                 k_old_prefix));
+                     "# arctl's lock and the files of an unfinished change\n"
+                     ".arctl.*\n");
+  for (const auto& [name, content] : files)
+    if (!name.starts_with(".") && file_exists(path / name))
+      return fail(ExitCode::cannot_write,
+                  fmt::format("cannot create books in {}: {} exists there "
+                              "already, and arctl init never overwrites books",
+                              path.string(), name));
   return files;
 }
 
 Result<void> create_books(const std::filesystem::path& path,
                           const std::string& config_text) {
+  const auto files = plan_new_books(path, config_text);
+  if (!files)
+    return std::unexpected(std::move(files.error()));
   std::error_code ec;
   std::filesystem::create_directories(path, ec);
   if (ec)
     return fail(ExitCode::cannot_write,
                 fmt::format("cannot create {}: {}", path.string(),
                             ec.message()));
-  const auto files = new_books_files(config_text);
-  for (const auto& [name, content] : files)
-    if (name != ".gitignore" && name != ".gitattributes" &&
-        file_exists(path / name))
-      return fail(ExitCode::cannot_write,
-                  fmt::format("{} holds books already ({} exists); arctl init "
-                              "never overwrites books",
-                              path.string(), name));
   const BooksDir dir{path, ""};
   auto lock = BooksLock::acquire(dir, LockMode::exclusive);
   if (!lock)
     return std::unexpected(std::move(lock.error()));
   Change change;
-  for (const auto& [name, content] : files)
-    if (!file_exists(path / name))
+  for (const auto& [name, content] : *files)
+    if (!file_exists(path / name)) // a .gitignore of the user's is kept
       change.create(name, content);
-  return commit(dir, *lock, change);
+  return commit(dir, *lock, change, std::nullopt);
 }
 
 } // namespace arctl

@@ -4,9 +4,11 @@
 #pragma once
 
 #include "arctl/books.hpp"
+#include "arctl/dates.hpp"
 #include "arctl/error.hpp"
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,8 +48,11 @@ private:
 // books directory.
 class Change {
 public:
-  // Appends CSV records (each ending in '\n') to a file of the books.
-  void append(std::string file, std::string rows);
+  // Appends one record (a CSV line ending in '\n') to the file of `table`.
+  // A fact passes its date, which commit checks against the lock date;
+  // master data (a new customer) has none.
+  void append(Table table, std::string record,
+              std::optional<Date> date = std::nullopt);
   // Creates a file that must not exist yet.
   void create(std::string file, std::string content);
   // Replaces a file's whole content (customers.csv after an edit).
@@ -60,6 +65,7 @@ public:
     Op op;
     std::string file;
     std::string content;
+    std::optional<Date> earliest; // the earliest fact date appended
   };
   [[nodiscard]] const std::vector<Entry>& entries() const { return m_ops; }
 
@@ -67,7 +73,9 @@ private:
   std::vector<Entry> m_ops;
 };
 
-// Writes `change` into the books. `lock` must be exclusive. Order of work:
+// Writes `change` into the books. `lock` must be exclusive. A fact dated on
+// or before `lock_date` is refused (ExitCode::data) before anything is
+// written: periods up to the lock date are closed. Order of work:
 // a rollback journal naming every file and its size is written and synced;
 // files are appended to, created via a temporary file and rename, or
 // replaced via a temporary file and rename with the old one kept aside;
@@ -75,7 +83,8 @@ private:
 // the change takes effect. Failures (disk full, read-only) roll back and
 // return ExitCode::cannot_write.
 [[nodiscard]] Result<void> commit(const BooksDir& dir, const BooksLock& lock,
-                                  const Change& change);
+                                  const Change& change,
+                                  std::optional<Date> lock_date);
 
 // Rolls back a change whose writer died before finishing it. Called by
 // BooksLock::acquire; safe to call when there is nothing to recover.
@@ -88,8 +97,9 @@ private:
 [[nodiscard]] Result<void> create_books(const std::filesystem::path& dir,
                                         const std::string& config_text);
 
-// What create_books would write, for --dry-run: file name -> content.
-[[nodiscard]] std::vector<std::pair<std::string, std::string>>
-new_books_files(const std::string& config_text);
+// What create_books would write, file name -> content; fails as
+// create_books would when `dir` holds books already (for --dry-run).
+[[nodiscard]] Result<std::vector<std::pair<std::string, std::string>>>
+plan_new_books(const std::filesystem::path& dir, const std::string& config_text);
 
 } // namespace arctl

@@ -333,3 +333,38 @@ TEST_CASE("an application that was refused cannot be undone") {
   CHECK(f[0].code == "over-applied");
   CHECK(f[1].code == "unapply-exceeds");
 }
+
+TEST_CASE("a refund of an unknown source is reported and otherwise ignored") {
+  TempBooks b;
+  add_basic_facts(b);
+  b.add("adjustments.csv",
+        "ADJ-1,2026-01-22,refund,ACME,,CM-9,1.00,USD,\n"
+        "ADJ-2,2026-01-22,reversal,ACME,,CM-1,,USD,\n"
+        "CM-1,2026-01-21,credit,ACME,,,5.00,USD,\n"
+        "ADJ-3,2026-01-23,refund,ACME,,CM-1,5.00,USD,\n");
+  const auto f = findings(b);
+  REQUIRE(f.size() == 2);
+  CHECK(f[0].message == "unknown payment or credit memo \"CM-9\"");
+  CHECK(f[1].message == "only a payment can be reversed");
+}
+
+TEST_CASE("a payment is reversed only once nothing of it is applied") {
+  TempBooks b;
+  add_basic_facts(b);
+  b.add("adjustments.csv", "ADJ-1,2026-01-25,reversal,ACME,,PAY-1,,USD,nsf\n");
+  auto f = findings(b);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].code == "reversal-applied");
+  // Undone on the same day, before the reversal: accepted.
+  b.add("allocations.csv", "2026-01-25,PAY-1,INV-1,-60.00,bounced\n");
+  CHECK(findings(b).empty());
+}
+
+TEST_CASE("an application and its correction on the same day are accepted") {
+  TempBooks b;
+  add_basic_facts(b);
+  b.add("payments.csv", "PAY-2,2026-01-21,ACME,40.00,USD,,,,\n");
+  b.add("allocations.csv", "2026-01-21,PAY-2,INV-1,40.00,\n"
+                           "2026-01-21,PAY-2,INV-1,-40.00,wrong invoice\n");
+  CHECK(findings(b).empty());
+}

@@ -26,6 +26,13 @@ TEST_CASE("the configuration written by init reads back as the defaults") {
   CHECK_FALSE(c->lock_date.has_value());
 }
 
+TEST_CASE("a company name with control characters still gives valid TOML") {
+  auto c = parse_config(default_config_text("Two\nLines\t\\", *find_currency("USD")),
+                        "arctl.toml");
+  REQUIRE(c.has_value());
+  CHECK(c->company_name == "Two\nLines\t\\");
+}
+
 TEST_CASE("tax codes keep their exact rate") {
   auto c = parse_config("[tax.ST]\nrate = \"8.25\"\n[tax.ZERO]\nrate = 0\n"
                         "inclusive = true\n",

@@ -16,9 +16,9 @@ TEST_CASE("a committed change appends its rows") {
   auto lock = BooksLock::acquire(b.dir(), LockMode::exclusive);
   REQUIRE(lock.has_value());
   Change change;
-  change.append("customers.csv", "A,Alpha,,,,,,,\n");
-  change.append("customers.csv", "B,Beta,,,,,,,\n");
-  REQUIRE(commit(b.dir(), *lock, change).has_value());
+  change.append(Table::customers, "A,Alpha,,,,,,,\n");
+  change.append(Table::customers, "B,Beta,,,,,,,\n");
+  REQUIRE(commit(b.dir(), *lock, change, std::nullopt).has_value());
   CHECK(b.read("customers.csv") ==
         header_line(Table::customers) + "A,Alpha,,,,,,,\nB,Beta,,,,,,,\n");
   CHECK_FALSE(std::filesystem::exists(b.path() / k_journal_file));
@@ -30,8 +30,8 @@ TEST_CASE("appending to a file without a final newline starts a new line") {
   auto lock = BooksLock::acquire(b.dir(), LockMode::exclusive);
   REQUIRE(lock.has_value());
   Change change;
-  change.append("events.csv", "2026-01-01,hold,A,,,\n");
-  REQUIRE(commit(b.dir(), *lock, change).has_value());
+  change.append(Table::events, "2026-01-01,hold,A,,,\n");
+  REQUIRE(commit(b.dir(), *lock, change, std::nullopt).has_value());
   CHECK(b.read("events.csv") ==
         "date,kind,customer,invoice,amount,reason\n2026-01-01,hold,A,,,\n");
 }
@@ -90,7 +90,7 @@ TEST_CASE("replacing a file is atomic and leaves nothing behind") {
   REQUIRE(lock.has_value());
   Change change;
   change.replace("customers.csv", header_line(Table::customers) + "A,Alpha,,,,,,,\n");
-  REQUIRE(commit(b.dir(), *lock, change).has_value());
+  REQUIRE(commit(b.dir(), *lock, change, std::nullopt).has_value());
   CHECK(b.read("customers.csv").ends_with("A,Alpha,,,,,,,\n"));
   for (const auto& e : std::filesystem::directory_iterator(b.path()))
     CHECK_FALSE(e.path().filename().string().starts_with(".arctl.old"));
@@ -101,13 +101,46 @@ TEST_CASE("a failed write leaves the books as they were") {
   const auto before = b.read("customers.csv");
   auto lock = BooksLock::acquire(b.dir(), LockMode::exclusive);
   REQUIRE(lock.has_value());
+  std::filesystem::remove(b.path() / "notices.csv");
   Change change;
-  change.append("customers.csv", "A,Alpha,,,,,,,\n");
-  change.append("no-such-file.csv", "x\n");
-  auto r = commit(b.dir(), *lock, change);
+  change.append(Table::customers, "A,Alpha,,,,,,,\n");
+  change.append(Table::notices, "x\n");
+  auto r = commit(b.dir(), *lock, change, std::nullopt);
   REQUIRE_FALSE(r.has_value());
   CHECK(r.error().exit == ExitCode::cannot_write);
   CHECK(b.read("customers.csv") == before);
+}
+
+TEST_CASE("creating a file that exists fails and keeps the file") {
+  TempBooks b;
+  auto lock = BooksLock::acquire(b.dir(), LockMode::exclusive);
+  REQUIRE(lock.has_value());
+  Change change;
+  change.append(Table::customers, "A,Alpha,,,,,,,\n");
+  change.create("notices.csv", "other\n");
+  REQUIRE_FALSE(commit(b.dir(), *lock, change, std::nullopt).has_value());
+  CHECK(b.read("notices.csv") == header_line(Table::notices));
+  CHECK(b.read("customers.csv") == header_line(Table::customers));
+}
+
+TEST_CASE("facts dated in a closed period are refused") {
+  TempBooks b;
+  auto lock = BooksLock::acquire(b.dir(), LockMode::exclusive);
+  REQUIRE(lock.has_value());
+  const auto lock_date = *parse_date("2026-03-31");
+  Change change;
+  change.append(Table::events, "2026-04-01,hold,A,,,\n", *parse_date("2026-04-01"));
+  change.append(Table::events, "2026-03-31,release,A,,,\n", lock_date);
+  auto r = commit(b.dir(), *lock, change, lock_date);
+  REQUIRE_FALSE(r.has_value());
+  CHECK(r.error().exit == ExitCode::data);
+  CHECK(r.error().message ==
+        "2026-03-31 is in a closed period: the books are locked up to "
+        "2026-03-31 (lock_date in arctl.toml)");
+  CHECK(b.read("events.csv") == header_line(Table::events));
+  Change open;
+  open.append(Table::events, "2026-04-01,hold,A,,,\n", *parse_date("2026-04-01"));
+  CHECK(commit(b.dir(), *lock, open, lock_date).has_value());
 }
 
 TEST_CASE("init never overwrites books") {
@@ -125,6 +158,6 @@ TEST_CASE("commit refuses file names that leave the books") {
   for (const char* name : {"../x.csv", ".arctl.journal", "", "a/b.csv"}) {
     Change change;
     change.create(name, "x");
-    CHECK_FALSE(commit(b.dir(), *lock, change).has_value());
+    CHECK_FALSE(commit(b.dir(), *lock, change, std::nullopt).has_value());
   }
 }

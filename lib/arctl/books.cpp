@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <thread>
 #include <unordered_set>
 #include <unistd.h>
 
@@ -180,67 +181,144 @@ std::string_view to_string(EventKind k) {
 // ---- IdIndex and Arena -----------------------------------------------------------
 
 namespace {
-std::uint64_t hash_id(std::string_view s) {
-  // FNV-1a with a final mix: ids are short and this is on the hot path.
-  std::uint64_t h = 0xcbf29ce484222325ull;
-  for (unsigned char c : s)
-    h = (h ^ c) * 0x100000001b3ull;
-  h ^= h >> 32;
-  return h;
+
+std::uint64_t mix(std::uint64_t x) {
+  x ^= x >> 32;
+  x *= 0xd6e8feb86659fd93ull;
+  x ^= x >> 32;
+  x *= 0xd6e8feb86659fd93ull;
+  x ^= x >> 32;
+  return x;
 }
+
+// Where an id goes in the table and the tag that tells ids apart there.
+// Document numbers are sequential ("INV-2026-00417"), and the books refer to
+// them in roughly that order, so a number's last 4 bits pick its place
+// within a block of 16 neighbouring slots and the rest is hashed: one memory
+// access serves a run of lookups, while blocks still spread evenly.
+struct IdHash {
+  std::uint64_t slot;
+  std::uint32_t tag;
+};
+constexpr std::uint64_t k_block = 16;
+
+IdHash hash_id(std::string_view s) {
+  std::size_t digits = 0;
+  std::uint64_t number = 0;
+  while (digits < s.size() && digits < 18 &&
+         s[s.size() - 1 - digits] >= '0' && s[s.size() - 1 - digits] <= '9')
+    ++digits;
+  for (std::size_t k = s.size() - digits; k < s.size(); ++k)
+    number = number * 10 + static_cast<std::uint64_t>(s[k] - '0');
+  const auto prefix = s.substr(0, s.size() - digits);
+  std::uint64_t h = 0x9e3779b97f4a7c15ull ^ (s.size() << 8) ^ digits;
+  const char* p = prefix.data();
+  std::size_t n = prefix.size();
+  for (; n >= 8; p += 8, n -= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = mix(h ^ w);
+  }
+  if (n > 0) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, p, n);
+    h = mix(h ^ w);
+  }
+  h = mix(h ^ (number / k_block));
+  return {(h & ~(k_block - 1)) | (number % k_block),
+          static_cast<std::uint32_t>(h >> 32) ^
+              static_cast<std::uint32_t>(number % k_block)};
+}
+
 } // namespace
+
+bool IdIndex::same_key(const Slot& slot, std::string_view id) {
+  if (slot.size != id.size())
+    return false;
+  return std::memcmp(key_of(slot).data(), id.data(), id.size()) == 0;
+}
+
+std::string_view IdIndex::key_of(const Slot& slot) {
+  if (slot.size <= k_inline)
+    return {slot.bytes, slot.size};
+  const char* p;
+  std::memcpy(&p, slot.bytes, sizeof p);
+  return {p, slot.size};
+}
 
 std::optional<std::uint32_t> IdIndex::insert(std::string_view id,
                                              std::uint32_t value) {
-  if ((m_size + 1) * 4 > m_slots.size() * 3)
-    grow();
-  const auto mask = m_slots.size() - 1;
-  for (auto i = hash_id(id) & mask;; i = (i + 1) & mask) {
+  if ((m_size + 1) * 4 > m_count * 3)
+    rehash(m_count == 0 ? 1024 : m_count * 2);
+  const auto [start, tag] = hash_id(id);
+  const auto mask = m_count - 1;
+  for (auto i = start & mask;; i = (i + 1) & mask) {
     auto& slot = m_slots[i];
-    if (slot.key.data() == nullptr) {
-      slot = {id, value};
+    if (slot.size == 0) {
+      slot.tag = tag;
+      slot.value = value;
+      slot.size = static_cast<std::uint16_t>(id.size());
+      if (id.size() <= k_inline) {
+        std::memcpy(slot.bytes, id.data(), id.size());
+      } else {
+        const char* p = id.data();
+        std::memcpy(slot.bytes, &p, sizeof p);
+      }
       ++m_size;
       return std::nullopt;
     }
-    if (slot.key == id)
+    if (slot.tag == tag && same_key(slot, id))
       return slot.value;
   }
 }
 
 std::optional<std::uint32_t> IdIndex::find(std::string_view id) const {
-  if (m_slots.empty())
+  if (m_count == 0 || id.empty() || id.size() > 65535)
     return std::nullopt;
-  const auto mask = m_slots.size() - 1;
-  for (auto i = hash_id(id) & mask;; i = (i + 1) & mask) {
+  const auto [start, tag] = hash_id(id);
+  const auto mask = m_count - 1;
+  for (auto i = start & mask;; i = (i + 1) & mask) {
     const auto& slot = m_slots[i];
-    if (slot.key.data() == nullptr)
+    if (slot.size == 0)
       return std::nullopt;
-    if (slot.key == id)
+    if (slot.tag == tag && same_key(slot, id))
       return slot.value;
   }
 }
 
-void IdIndex::grow() {
-  std::vector<Slot> old = std::move(m_slots);
-  m_slots.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
+void IdIndex::reserve(std::size_t n) {
+  std::size_t slots = 1024;
+  while (slots * 3 < n * 4)
+    slots *= 2;
+  if (slots > m_count)
+    rehash(slots);
+}
+
+void IdIndex::rehash(std::size_t slots) {
+  auto old = std::move(m_slots);
+  const auto old_count = m_count;
+  // Fresh pages from the kernel are zero, which is an empty slot: no fill.
+  m_slots = ZeroedArray<Slot>(slots);
+  m_count = slots;
   m_size = 0;
-  for (const auto& slot : old)
-    if (slot.key.data() != nullptr)
-      insert(slot.key, slot.value);
+  for (std::size_t i = 0; i < old_count; ++i)
+    if (old[i].size != 0)
+      insert(key_of(old[i]), old[i].value);
 }
 
 std::string_view Arena::store(std::string_view text) {
   if (text.empty())
     return {};
-  if (m_used + text.size() > m_capacity) {
-    const auto size = std::max<std::size_t>(1 << 20, text.size());
-    m_blocks.push_back(std::make_unique<char[]>(size));
-    m_used = 0;
-    m_capacity = size;
+  if (text.size() > m_left) {
+    const auto size = std::max<std::size_t>(std::size_t{8} << 20, text.size());
+    m_blocks.emplace_back(size);
+    m_next = &m_blocks.back()[0];
+    m_left = size;
   }
-  char* dst = m_blocks.back().get() + m_used;
+  char* dst = m_next;
   std::memcpy(dst, text.data(), text.size());
-  m_used += text.size();
+  m_next += text.size();
+  m_left -= text.size();
   return {dst, text.size()};
 }
 
@@ -260,6 +338,8 @@ std::optional<std::uint32_t> Books::find_customer(std::string_view id) const {
 }
 
 DocRef Books::find_document(std::string_view id) const {
+  if (auto v = invoice_index.find(id))
+    return {DocKind::invoice, *v};
   if (auto v = document_index.find(id))
     return unpack(*v);
   return {};
@@ -449,7 +529,31 @@ private:
         problem(c, "missing-value", fmt::format("{} is empty", what));
         return {};
       }
-      const auto ref = loader.m_books.find_document(v);
+      // Lines and applications mostly name the same document as the row
+      // before: remember the last lookup per column.
+      auto& memo = loader.m_last_document[c];
+      DocRef ref;
+      if (memo.first == v) {
+        ref = memo.second;
+      } else if (loader.m_invoices_only) {
+        if (auto i = loader.m_books.invoice_index.find(v))
+          ref = {DocKind::invoice, *i};
+        memo = {std::string(v), ref};
+      } else {
+        // Look first where the reference most likely is.
+        const auto& b = loader.m_books;
+        const bool invoice_first =
+            std::find(kinds.begin(), kinds.end(), DocKind::invoice) !=
+            kinds.end();
+        if (invoice_first) {
+          ref = b.find_document(v);
+        } else if (auto d = b.document_index.find(v)) {
+          ref = unpack(*d);
+        } else if (auto i = b.invoice_index.find(v)) {
+          ref = {DocKind::invoice, *i};
+        }
+        memo = {std::string(v), ref};
+      }
       if (!ref.valid()) {
         problem(c, "unknown-document", fmt::format("unknown {} \"{}\"", what, v));
         return {};
@@ -466,8 +570,19 @@ private:
     // Registers a document id; reports a duplicate with where it was first.
     bool register_document(int c, std::string_view id, DocRef ref) {
       auto& books = loader.m_books;
-      if (auto first = books.document_index.insert(id, pack(ref))) {
-        const auto other = unpack(*first);
+      std::optional<DocRef> first;
+      if (ref.kind == DocKind::invoice) {
+        if (auto i = books.invoice_index.insert(id, ref.index))
+          first = DocRef{DocKind::invoice, *i};
+        else if (auto d = books.document_index.find(id))
+          first = unpack(*d);
+      } else if (auto i = books.invoice_index.find(id)) {
+        first = DocRef{DocKind::invoice, *i};
+      } else if (auto d = books.document_index.insert(id, pack(ref))) {
+        first = unpack(*d);
+      }
+      if (first) {
+        const auto other = *first;
         std::uint32_t line = 0;
         switch (other.kind) {
         case DocKind::invoice: line = books.invoices[other.index].line; break;
@@ -483,6 +598,40 @@ private:
       return true;
     }
   };
+
+  // Makes room for about `rows` records of `table` once their number can be
+  // estimated, so large books are read without rehashing or copying.
+  void reserve(Table table, std::uint64_t rows) {
+    const auto n = static_cast<std::size_t>(rows + rows / 8);
+    auto& b = m_books;
+    const auto room = [this, n](auto& records) {
+      records.reserve(n);
+      m_prefault.add(records.data(), n * sizeof(records[0]));
+    };
+    const auto index_room = [this](IdIndex& index, std::size_t ids) {
+      index.reserve(ids);
+      m_prefault.add(index.storage(), index.storage_bytes());
+    };
+    switch (table) {
+    case Table::customers:
+      room(b.customers);
+      index_room(b.customer_index, n);
+      break;
+    case Table::invoices:
+      room(b.invoices);
+      index_room(b.invoice_index, n);
+      break;
+    case Table::invoice_lines: break;
+    case Table::payments:
+      room(b.payments);
+      index_room(b.document_index, n + n / 8); // and some adjustments
+      break;
+    case Table::allocations: room(b.allocations); break;
+    case Table::adjustments: room(b.adjustments); break;
+    case Table::events: room(b.events); break;
+    case Table::notices: room(b.notices); break;
+    }
+  }
 
   void customer_row(Row& r);
   void invoice_row(Row& r);
@@ -516,6 +665,14 @@ private:
   };
   std::vector<Pending> m_pending;
   std::unordered_set<std::uint64_t> m_long_lines;
+  std::array<std::pair<std::string, DocRef>, 16> m_last_document;
+  Prefaulter m_prefault;
+
+public:
+  std::uint32_t m_files_read = 0;
+  // Set for the loader of invoice-lines.csv on its own thread: it may look
+  // at invoice_index only, which nothing writes while it runs.
+  bool m_invoices_only = false;
 };
 
 void Loader::read(Table table) {
@@ -532,7 +689,7 @@ void Loader::read(Table table) {
     return;
   }
   auto& reader = *opened;
-  ++m_books.files_read;
+  ++m_files_read;
   CsvRecord rec;
 
   // The header row.
@@ -615,6 +772,8 @@ void Loader::read(Table table) {
     if (!*got)
       break;
     ++count;
+    if (count == 4096 && total > 0)
+      reserve(table, count * total / std::max<std::uint64_t>(1, reader.bytes_read()));
     if (m_options.progress && (count & 0xFFFF) == 0)
       m_options.progress(shown, reader.bytes_read(), total);
     if (rec.fields.size() != header_fields) {
@@ -872,8 +1031,6 @@ void Loader::line_row(Row& r) {
                                  "rounded per invoice")
                    : std::string("a line without a tax code has no tax"));
   }
-  if (m_books.line_totals.size() < m_books.invoices.size())
-    m_books.line_totals.resize(m_books.invoices.size());
   auto& totals = m_books.line_totals[ref.index];
   // Lines 1..64 are tracked in a bit set per invoice; longer invoices are
   // rare enough for a hash set.
@@ -931,6 +1088,9 @@ void Loader::payment_row(Row& r) {
     else
       p.method = static_cast<PaymentMethod>(it - methods.begin() + 1);
   }
+  if (r.get(p_bank_tx).size() > 255)
+    r.problem(p_bank_tx, "value-too-long",
+              "bank transaction id is longer than 255 characters");
   if (!id || !date || !cur || !amount || !r.ok)
     return;
   p.date = *date;
@@ -1206,20 +1366,34 @@ Result<LoadResult> load_books(const BooksDir& dir, const LoadOptions& options) {
   if (!config)
     return std::unexpected(std::move(config.error()));
   books.config = std::move(*config);
-  books.files_read = 1;
 
   Loader loader(books, result.problems, options);
   loader.read(Table::customers);
   loader.read(Table::invoices);
-  if (options.invoice_lines) {
-    loader.read(Table::invoice_lines);
-    books.line_totals.resize(books.invoices.size());
-  }
+
+  // invoice-lines.csv needs only the invoices: it is read beside the rest,
+  // by a loader of its own that touches nothing the main one writes
+  // (line_totals, tax_bases; it reads invoice_index and config).
+  std::vector<Diagnostic> line_problems;
+  LoadOptions line_options; // no progress from the second thread
+  Loader line_loader(books, line_problems, line_options);
+  line_loader.m_invoices_only = true;
+  std::thread lines;
+  if (options.invoice_lines)
+    lines = std::thread([&line_loader, &books] {
+      books.line_totals.resize(books.invoices.size());
+      line_loader.read(Table::invoice_lines);
+    });
   loader.read(Table::payments);
   loader.read(Table::adjustments);
   loader.read(Table::allocations);
   loader.read(Table::events);
   loader.read(Table::notices);
+  if (lines.joinable())
+    lines.join();
+  std::move(line_problems.begin(), line_problems.end(),
+            std::back_inserter(result.problems));
+  books.files_read = 1 + loader.m_files_read + line_loader.m_files_read;
   return result;
 }
 

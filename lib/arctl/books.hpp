@@ -7,6 +7,7 @@
 #include "arctl/config.hpp"
 #include "arctl/dates.hpp"
 #include "arctl/error.hpp"
+#include "arctl/memory.hpp"
 #include "arctl/money.hpp"
 
 #include <cstdint>
@@ -201,20 +202,35 @@ struct Notice {
 // viewed in the Books' arena.
 class IdIndex {
 public:
-  // Adds `id` -> `value`; if `id` is present already, returns its value and
-  // adds nothing.
+  // Adds `id` (1 to 65535 bytes, kept alive by the caller) -> `value`; if
+  // `id` is present already, returns its value and adds nothing.
   std::optional<std::uint32_t> insert(std::string_view id, std::uint32_t value);
   [[nodiscard]] std::optional<std::uint32_t> find(std::string_view id) const;
   [[nodiscard]] std::size_t size() const { return m_size; }
+  // Makes room for `n` ids without rehashing.
+  void reserve(std::size_t n);
+  // The table's memory, to pre-fault.
+  [[nodiscard]] const void* storage() const { return m_slots.data(); }
+  [[nodiscard]] std::size_t storage_bytes() const { return m_slots.bytes(); }
 
 private:
-  void grow();
+  void rehash(std::size_t slots);
+  // One 32-byte slot per id: a tag from the hash decides most mismatches,
+  // and ids of up to 22 bytes (nearly all) are kept inside the slot, so a
+  // lookup touches one cache line. Longer ids keep a pointer to the arena.
+  // size 0 marks an empty slot.
   struct Slot {
-    std::string_view key;
-    std::uint32_t value = 0;
+    std::uint32_t tag;
+    std::uint32_t value;
+    std::uint16_t size; // 1..65535
+    char bytes[22];     // the id, or a pointer to it when size > 22
   };
-  std::vector<Slot> m_slots;
-  std::size_t m_size = 0;
+  static constexpr std::size_t k_inline = 22;
+  static bool same_key(const Slot& slot, std::string_view id);
+  static std::string_view key_of(const Slot& slot);
+  ZeroedArray<Slot> m_slots;
+  std::size_t m_count = 0; // slots, a power of two
+  std::size_t m_size = 0;  // ids
 };
 
 // Owns the bytes of every text field, in large blocks that never move.
@@ -223,25 +239,31 @@ public:
   std::string_view store(std::string_view text);
 
 private:
-  std::vector<std::unique_ptr<char[]>> m_blocks;
-  std::size_t m_used = 0, m_capacity = 0;
+  // Blocks of 8 MiB in huge pages; a longer text gets a block of its own.
+  std::vector<ZeroedArray<char>> m_blocks;
+  char* m_next = nullptr;
+  std::size_t m_left = 0;
 };
 
 struct Books {
   BooksDir dir;
   Config config;
-  std::vector<Customer> customers;
-  std::vector<Invoice> invoices;
-  std::vector<LineTotals> line_totals; // parallel to invoices; empty unless lines were read
-  std::vector<TaxBase> tax_bases;      // only with TaxRounding::invoice
-  std::vector<Payment> payments;
-  std::vector<Allocation> allocations;
-  std::vector<Adjustment> adjustments;
-  std::vector<Event> events;
-  std::vector<Notice> notices;
+  Records<Customer> customers;
+  Records<Invoice> invoices;
+  Records<LineTotals> line_totals; // parallel to invoices; empty unless lines were read
+  Records<TaxBase> tax_bases;      // only with TaxRounding::invoice
+  Records<Payment> payments;
+  Records<Allocation> allocations;
+  Records<Adjustment> adjustments;
+  Records<Event> events;
+  Records<Notice> notices;
 
   IdIndex customer_index; // id -> index in customers
-  IdIndex document_index; // id -> packed DocRef (see doc_ref)
+  // Document ids share one namespace but two indexes: invoices, and
+  // payments with adjustments. invoice-lines.csv needs only the first, so
+  // it is read on a second thread while the second is being filled.
+  IdIndex invoice_index;  // id -> index in invoices
+  IdIndex document_index; // id -> packed DocRef of payments and adjustments
   IdIndex notice_index;
   Arena arena;
 

@@ -1,0 +1,74 @@
+#include "arctl/memory.hpp"
+
+#include <cstdlib>
+#include <cstdint>
+#include <sys/mman.h>
+#include <system_error>
+#include <unistd.h>
+
+namespace arctl::detail {
+
+namespace {
+constexpr std::size_t k_huge_page = std::size_t{2} << 20;
+constexpr std::size_t k_huge_threshold = std::size_t{4} << 20;
+} // namespace
+
+void* allocate_large(std::size_t bytes) {
+  if (bytes < k_huge_threshold) {
+    if (void* p = std::malloc(bytes == 0 ? 1 : bytes))
+      return p;
+    throw std::bad_alloc();
+  }
+  const auto rounded = (bytes + k_huge_page - 1) / k_huge_page * k_huge_page;
+  void* p = std::aligned_alloc(k_huge_page, rounded);
+  if (!p)
+    throw std::bad_alloc();
+  // Only advice: where the kernel has no huge pages, ordinary ones serve.
+  ::madvise(p, rounded, MADV_HUGEPAGE);
+  return p;
+}
+
+void deallocate_large(void* p) noexcept { std::free(p); }
+
+void* allocate_zeroed(std::size_t bytes) {
+  const auto rounded = (bytes + k_huge_page - 1) / k_huge_page * k_huge_page;
+  void* p = ::mmap(nullptr, rounded, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED)
+    throw std::bad_alloc();
+  ::madvise(p, rounded, MADV_HUGEPAGE);
+  return p;
+}
+
+void deallocate_zeroed(void* p, std::size_t bytes) noexcept {
+  const auto rounded = (bytes + k_huge_page - 1) / k_huge_page * k_huge_page;
+  ::munmap(p, rounded);
+}
+
+} // namespace arctl::detail
+
+namespace arctl {
+
+Prefaulter::~Prefaulter() {
+  for (auto& t : m_threads)
+    t.join();
+}
+
+void Prefaulter::add(const void* p, std::size_t bytes) {
+  if (p == nullptr || bytes < (std::size_t{8} << 20))
+    return;
+  // madvise wants a page-aligned start.
+  const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const auto start = reinterpret_cast<std::uintptr_t>(p) / page * page;
+  const auto end = reinterpret_cast<std::uintptr_t>(p) + bytes;
+  try {
+    m_threads.emplace_back([start, end] {
+      ::madvise(reinterpret_cast<void*>(start), end - start,
+                MADV_POPULATE_WRITE);
+    });
+  } catch (const std::system_error&) {
+    // No thread to spare: the pages are faulted in when first used.
+  }
+}
+
+} // namespace arctl

@@ -10,10 +10,12 @@
 // are handed out in date order, and memory follows the invoices still in
 // play rather than the whole history. Steps that would fall after --end are
 // dropped, which leaves the most recent invoices open, as in real books.
+#include "arctl/books.hpp"
 #include "arctl/csv.hpp"
 #include "arctl/dates.hpp"
 #include "arctl/error.hpp"
 #include "arctl/money.hpp"
+#include "arctl/transaction.hpp"
 
 #include <CLI/CLI.hpp>
 #include <date/date.h>
@@ -267,16 +269,6 @@ description = "Japanese consumption tax 10%, included in prices"
 buckets = [30, 60, 90]
 basis = "due"
 )";
-
-constexpr std::string_view k_gitattributes = "invoices.csv merge=union\n"
-                                             "invoice-lines.csv merge=union\n"
-                                             "payments.csv merge=union\n"
-                                             "allocations.csv merge=union\n"
-                                             "adjustments.csv merge=union\n"
-                                             "events.csv merge=union\n"
-                                             "notices.csv merge=union\n";
-
-constexpr std::string_view k_gitignore = ".arctl.lock\n.arctl.journal\n";
 
 const Decimal k_rate_st{825, 2};
 const Decimal k_rate_jct{10, 0};
@@ -536,20 +528,16 @@ public:
         m_notices(dir / "notices.csv") {}
 
   void run() {
-    m_customers_csv.text(
-        "id,name,email,currency,terms,credit_limit,tax_id,address,dunning\n");
-    m_invoices.text(
-        "id,customer,date,due,currency,terms,subtotal,tax,total,po,memo\n");
-    m_lines.text("invoice,line,item,description,qty,unit_price,discount,"
-                 "tax_code,amount,tax\n");
-    m_payments.text(
-        "id,date,customer,amount,currency,method,reference,bank_tx,memo\n");
-    m_allocations.text("date,source,invoice,amount,memo\n");
-    m_adjustments.text(
-        "id,date,kind,customer,invoice,source,amount,currency,reason\n");
-    m_events.text("date,kind,customer,invoice,amount,reason\n");
-    m_notices.text(
-        "id,date,customer,level,invoices,amount,currency,fee,interest\n");
+    using arctl::header_line;
+    using arctl::Table;
+    m_customers_csv.text(header_line(Table::customers));
+    m_invoices.text(header_line(Table::invoices));
+    m_lines.text(header_line(Table::invoice_lines));
+    m_payments.text(header_line(Table::payments));
+    m_allocations.text(header_line(Table::allocations));
+    m_adjustments.text(header_line(Table::adjustments));
+    m_events.text(header_line(Table::events));
+    m_notices.text(header_line(Table::notices));
 
     for (std::uint64_t c = 0; c < m_customer_count; ++c)
       make_customer(c);
@@ -1507,12 +1495,11 @@ int main(int argc, char** argv) {
 
   const fs::path dir = o.out;
   std::error_code ec;
-  if (fs::exists(dir / "arctl.toml", ec))
-    return exit_with(
-        arctl::ExitCode::cannot_write,
-        fmt::format("{} holds books already (arctl.toml); give a new "
-                    "directory",
-                    dir.string()));
+  // The same files as `arctl init` writes, and the same refusal of a
+  // directory that holds books already.
+  const auto plan = arctl::plan_new_books(dir, std::string(k_config));
+  if (!plan)
+    return exit_with(plan.error().exit, plan.error().message);
   fs::create_directories(dir, ec);
   if (ec)
     return exit_with(
@@ -1522,8 +1509,9 @@ int main(int argc, char** argv) {
   try {
     Generator gen(o, to_day(*start), to_day(*end), dir);
     gen.run();
-    write_small_file(dir / ".gitattributes", k_gitattributes);
-    write_small_file(dir / ".gitignore", k_gitignore);
+    for (const auto& [name, content] : *plan)
+      if (name.starts_with("."))
+        write_small_file(dir / name, content);
     // Last, so that a run that failed half-way can simply be repeated.
     write_small_file(dir / "arctl.toml", k_config);
     std::printf("arctl-gen: wrote %s to %s\n", gen.summary().c_str(),

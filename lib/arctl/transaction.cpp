@@ -355,7 +355,7 @@ plan_new_books(const std::filesystem::path& path,
     if (!name.starts_with(".") && file_exists(path / name))
       return fail(ExitCode::cannot_write,
                   fmt::format("cannot create books in {}: {} exists there "
-                              "already, and arctl init never overwrites books",
+                              "already, and books are never overwritten",
                               path.string(), name));
   return files;
 }

@@ -7,15 +7,17 @@
 # CASE/expected-books if that exists, else be byte-identical to CASE/books:
 # a command that fails, or only reads, leaves the books exactly as they were.
 #
-# Usage: run-case.sh ARCTL_BINARY CASE_DIR EXAMPLES_DIR FIXTURES_DIR
+# Usage: run-case.sh ARCTL_BINARY GEN_BINARY CASE_DIR EXAMPLES_DIR FIXTURES_DIR
+# (arctl-gen, the books generator, is on PATH too.)
 # With ARCTL_UPDATE_GOLDEN=1 the expected files are rewritten instead.
 set -u
-arctl=$1 case_dir=$2 examples=$3 fixtures=$4
+arctl=$1 gen=$2 case_dir=$3 examples=$4 fixtures=$5
 name=$(basename "$case_dir")
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/arctl-case.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 mkdir -p "$scratch/bin" "$scratch/home"
 ln -s "$arctl" "$scratch/bin/arctl"
+ln -s "$gen" "$scratch/bin/arctl-gen"
 if [ -d "$case_dir/books" ]; then
   cp -R "$case_dir/books" "$scratch/books"
 fi

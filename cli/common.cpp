@@ -71,7 +71,9 @@ CLI::Option* add_format_option(CLI::App& app, std::string& target,
   std::string names;
   for (const auto& c : choices)
     names += (names.empty() ? "" : "|") + c;
-  return app.add_option("--format", target, "Output format: " + names)
+  return app.add_option("--format", target,
+                        "Output format: " + names + " (default: " +
+                            choices.front() + ")")
       ->check(CLI::IsMember(choices))
       ->option_text("FORMAT")
       ->default_val(choices.front());

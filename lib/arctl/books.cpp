@@ -163,19 +163,50 @@ std::optional<std::string> id_problem(std::string_view id) {
   return std::nullopt;
 }
 
+namespace {
+// Names as written in the books, indexed by the enum's value.
+constexpr std::array k_method_names{""sv, "check"sv, "card"sv, "ach"sv, "wire"sv, "cash"sv, "other"sv};
+constexpr std::array k_adjustment_names{"credit"sv, "discount"sv, "writeoff"sv, "void"sv, "refund"sv, "reversal"sv};
+constexpr std::array k_event_names{"dispute"sv, "resolve"sv, "hold"sv, "release"sv};
+
+template <class E, std::size_t N>
+std::optional<E> from_name(const std::array<std::string_view, N>& names,
+                           std::string_view text, std::size_t first = 0) {
+  for (std::size_t i = first; i < N; ++i)
+    if (names[i] == text)
+      return static_cast<E>(i);
+  return std::nullopt;
+}
+
+// "a, b and c", for hints.
+template <std::size_t N>
+std::string name_list(const std::array<std::string_view, N>& names,
+                      std::size_t first = 0) {
+  std::string out;
+  for (std::size_t i = first; i < N; ++i)
+    out += fmt::format("{}{}", i == first ? "" : i + 1 == N ? " and " : ", ",
+                       names[i]);
+  return out;
+}
+} // namespace
+
 std::string_view to_string(PaymentMethod m) {
-  constexpr std::array names{""sv, "check"sv, "card"sv, "ach"sv, "wire"sv, "cash"sv, "other"sv};
-  return names[static_cast<std::size_t>(m)];
+  return k_method_names[static_cast<std::size_t>(m)];
 }
-
 std::string_view to_string(AdjustmentKind k) {
-  constexpr std::array names{"credit"sv, "discount"sv, "writeoff"sv, "void"sv, "refund"sv, "reversal"sv};
-  return names[static_cast<std::size_t>(k)];
+  return k_adjustment_names[static_cast<std::size_t>(k)];
 }
-
 std::string_view to_string(EventKind k) {
-  constexpr std::array names{"dispute"sv, "resolve"sv, "hold"sv, "release"sv};
-  return names[static_cast<std::size_t>(k)];
+  return k_event_names[static_cast<std::size_t>(k)];
+}
+std::optional<PaymentMethod> parse_payment_method(std::string_view text) {
+  return from_name<PaymentMethod>(k_method_names, text, 1);
+}
+std::optional<AdjustmentKind> parse_adjustment_kind(std::string_view text) {
+  return from_name<AdjustmentKind>(k_adjustment_names, text);
+}
+std::optional<EventKind> parse_event_kind(std::string_view text) {
+  return from_name<EventKind>(k_event_names, text);
 }
 
 // ---- IdIndex and Arena -----------------------------------------------------------
@@ -422,11 +453,15 @@ const char* kind_file(DocKind k) {
 // table-specific parser through Row.
 class Loader {
 public:
+  // `invoices_only`: this loader reads invoice-lines.csv on a thread of its
+  // own and may look at invoice_index only, which nothing writes meanwhile.
   Loader(Books& books, std::vector<Diagnostic>& problems,
-         const LoadOptions& options)
-      : m_books(books), m_problems(problems), m_options(options) {}
+         const LoadOptions& options, bool invoices_only = false)
+      : m_books(books), m_problems(problems), m_options(options),
+        m_invoices_only(invoices_only) {}
 
   void read(Table table);
+  [[nodiscard]] std::uint32_t files_read() const { return m_files_read; }
 
 private:
   // A row being read: field access by known column, problem reporting.
@@ -470,6 +505,19 @@ private:
         return std::nullopt;
       }
       return *d;
+    }
+    // One of `names` (from index `first`), reported as `what` if not.
+    template <class E, std::size_t N>
+    std::optional<E> choice(int c, const std::array<std::string_view, N>& names,
+                            std::size_t first, std::string_view what,
+                            std::string_view plural) {
+      const auto v = get(c);
+      if (auto e = from_name<E>(names, v, first))
+        return e;
+      problem(c, v.empty() ? "missing-value" : "value-unknown",
+              fmt::format("{} \"{}\" is not known", what, v),
+              fmt::format("{} are {}", plural, name_list(names, first)));
+      return std::nullopt;
     }
     std::optional<Currency> currency(int c) {
       const auto v = get(c);
@@ -667,12 +715,8 @@ private:
   std::unordered_set<std::uint64_t> m_long_lines;
   std::array<std::pair<std::string, DocRef>, 16> m_last_document;
   Prefaulter m_prefault;
-
-public:
-  std::uint32_t m_files_read = 0;
-  // Set for the loader of invoice-lines.csv on its own thread: it may look
-  // at invoice_index only, which nothing writes while it runs.
   bool m_invoices_only = false;
+  std::uint32_t m_files_read = 0;
 };
 
 void Loader::read(Table table) {
@@ -1077,17 +1121,10 @@ void Loader::payment_row(Row& r) {
                 "a payment's amount must be more than zero",
                 "money paid back is a refund in adjustments.csv");
   }
-  const auto method = r.get(p_method);
-  constexpr std::array methods{"check"sv, "card"sv, "ach"sv, "wire"sv, "cash"sv, "other"sv};
-  if (!method.empty()) {
-    const auto it = std::find(methods.begin(), methods.end(), method);
-    if (it == methods.end())
-      r.problem(p_method, "value-unknown",
-                fmt::format("payment method \"{}\" is not known", method),
-                "methods are check, card, ach, wire, cash and other");
-    else
-      p.method = static_cast<PaymentMethod>(it - methods.begin() + 1);
-  }
+  if (!r.get(p_method).empty())
+    p.method = r.choice<PaymentMethod>(p_method, k_method_names, 1,
+                                       "payment method", "methods")
+                   .value_or(PaymentMethod::unknown);
   if (r.get(p_bank_tx).size() > 255)
     r.problem(p_bank_tx, "value-too-long",
               "bank transaction id is longer than 255 characters");
@@ -1162,15 +1199,11 @@ void Loader::adjustment_row(Row& r) {
   const auto id = r.id(j_id, "adjustment id");
   const auto date = r.date(j_date, "date");
   const auto kind_text = r.get(j_kind);
-  constexpr std::array kinds{"credit"sv, "discount"sv, "writeoff"sv, "void"sv, "refund"sv, "reversal"sv};
-  const auto it = std::find(kinds.begin(), kinds.end(), kind_text);
-  if (it == kinds.end()) {
-    r.problem(j_kind, kind_text.empty() ? "missing-value" : "value-unknown",
-              fmt::format("adjustment kind \"{}\" is not known", kind_text),
-              "kinds are credit, discount, writeoff, void, refund and reversal");
+  const auto kind = r.choice<AdjustmentKind>(j_kind, k_adjustment_names, 0,
+                                             "adjustment kind", "kinds");
+  if (!kind)
     return;
-  }
-  j.kind = static_cast<AdjustmentKind>(it - kinds.begin());
+  j.kind = *kind;
   j.customer = r.customer(j_customer);
   const auto cur = r.currency(j_currency);
   if (cur)
@@ -1265,15 +1298,11 @@ void Loader::event_row(Row& r) {
   e.line = r.rec.line;
   const auto date = r.date(e_date, "date");
   const auto kind_text = r.get(e_kind);
-  constexpr std::array kinds{"dispute"sv, "resolve"sv, "hold"sv, "release"sv};
-  const auto it = std::find(kinds.begin(), kinds.end(), kind_text);
-  if (it == kinds.end()) {
-    r.problem(e_kind, kind_text.empty() ? "missing-value" : "value-unknown",
-              fmt::format("event kind \"{}\" is not known", kind_text),
-              "kinds are dispute, resolve, hold and release");
+  const auto kind = r.choice<EventKind>(e_kind, k_event_names, 0,
+                                        "event kind", "kinds");
+  if (!kind)
     return;
-  }
-  e.kind = static_cast<EventKind>(it - kinds.begin());
+  e.kind = *kind;
   e.customer = r.customer(e_customer);
   const bool about_invoice =
       e.kind == EventKind::dispute || e.kind == EventKind::resolve;
@@ -1376,8 +1405,7 @@ Result<LoadResult> load_books(const BooksDir& dir, const LoadOptions& options) {
   // (line_totals, tax_bases; it reads invoice_index and config).
   std::vector<Diagnostic> line_problems;
   LoadOptions line_options; // no progress from the second thread
-  Loader line_loader(books, line_problems, line_options);
-  line_loader.m_invoices_only = true;
+  Loader line_loader(books, line_problems, line_options, true);
   std::thread lines;
   if (options.invoice_lines)
     lines = std::thread([&line_loader, &books] {
@@ -1393,7 +1421,7 @@ Result<LoadResult> load_books(const BooksDir& dir, const LoadOptions& options) {
     lines.join();
   std::move(line_problems.begin(), line_problems.end(),
             std::back_inserter(result.problems));
-  books.files_read = 1 + loader.m_files_read + line_loader.m_files_read;
+  books.files_read = 1 + loader.files_read() + line_loader.files_read();
   return result;
 }
 

@@ -99,6 +99,10 @@ enum class EventKind : std::uint8_t { dispute, resolve, hold, release };
 [[nodiscard]] std::string_view to_string(PaymentMethod m);
 [[nodiscard]] std::string_view to_string(AdjustmentKind k);
 [[nodiscard]] std::string_view to_string(EventKind k);
+// The value named as in the books ("wire", "writeoff", "dispute").
+[[nodiscard]] std::optional<PaymentMethod> parse_payment_method(std::string_view text);
+[[nodiscard]] std::optional<AdjustmentKind> parse_adjustment_kind(std::string_view text);
+[[nodiscard]] std::optional<EventKind> parse_event_kind(std::string_view text);
 
 // ---- records ---------------------------------------------------------------
 // Every record keeps the line it was read from so any later finding can

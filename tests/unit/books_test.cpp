@@ -394,3 +394,14 @@ TEST_CASE("sequential ids and ids differing only in width stay apart") {
   CHECK(index.find("INV-1") == 1u);
   CHECK(index.find("INV-2999") == 2999u);
 }
+
+TEST_CASE("kinds and methods read back as they are written") {
+  for (auto m : {PaymentMethod::check, PaymentMethod::wire, PaymentMethod::other})
+    CHECK(parse_payment_method(to_string(m)) == m);
+  CHECK_FALSE(parse_payment_method(""));
+  CHECK_FALSE(parse_payment_method("bitcoin"));
+  CHECK(parse_adjustment_kind("void") == AdjustmentKind::void_);
+  CHECK(to_string(AdjustmentKind::writeoff) == "writeoff");
+  CHECK(parse_event_kind(to_string(EventKind::release)) == EventKind::release);
+  CHECK_FALSE(parse_event_kind("Dispute"));
+}

@@ -820,6 +820,25 @@ void Loader::read(Table table) {
       reserve(table, count * total / std::max<std::uint64_t>(1, reader.bytes_read()));
     if (m_options.progress && (count & 0xFFFF) == 0)
       m_options.progress(shown, reader.bytes_read(), total);
+    if (const auto bad = invalid_utf8_at(rec.raw); bad != std::string_view::npos) {
+      // Columns count bytes; find the line and column of the bad byte.
+      std::uint32_t line = rec.line, column = 1;
+      for (std::size_t k = 0; k < bad; ++k, ++column)
+        if (rec.raw[k] == '\n') {
+          ++line;
+          column = 0;
+        }
+      Diagnostic d;
+      d.loc = {shown, line, column};
+      d.code = "encoding";
+      d.message = fmt::format("byte 0x{:02X} is not valid UTF-8",
+                              static_cast<unsigned char>(rec.raw[bad]));
+      d.hint = "the books are UTF-8; save the file as UTF-8 (a spreadsheet "
+               "may have written Latin-1 or Windows-1252)";
+      d.excerpt = std::string(excerpt_of(rec, {line, column}));
+      m_problems.push_back(std::move(d));
+      continue;
+    }
     if (rec.fields.size() != header_fields) {
       Diagnostic d;
       const auto last = rec.positions.back();

@@ -78,6 +78,11 @@ void append_csv_record(std::string& out,
                        std::span<const std::string_view> fields);
 void append_csv_record(std::string& out, std::span<const std::string> fields);
 
+// The offset of the first byte of `text` that is not part of valid UTF-8
+// (overlong forms, surrogates and code points above U+10FFFF are invalid),
+// or npos when all of it is valid. ASCII is checked 8 bytes at a time.
+[[nodiscard]] std::size_t invalid_utf8_at(std::string_view text);
+
 // Spreadsheet formula injection: a cell of user text that starts with '=',
 // '+', '-', '@', tab or CR is run as a formula by spreadsheets. Returns the
 // text prefixed with a single quote in that case, else unchanged. Apply to

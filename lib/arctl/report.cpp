@@ -135,11 +135,16 @@ std::string render_diagnostic(const Diagnostic& d, Style style) {
       "{}{}:{} {}{}:{} {}\n", bold, where, reset, kind_color,
       d.severity == Severity::error ? "error" : "warning", reset, d.message);
   if (!d.excerpt.empty() && d.loc.line > 0) {
-    // Control characters would move the cursor; show them as '?'.
+    // Control characters would move the cursor and bytes that are not
+    // UTF-8 would garble the line: show each as one '?', so the caret still
+    // lines up.
     std::string excerpt = d.excerpt;
     for (auto& c : excerpt)
-      if (static_cast<unsigned char>(c) < 0x20)
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
         c = c == '\t' ? ' ' : '?';
+    for (auto at = invalid_utf8_at(excerpt); at != std::string::npos;
+         at = invalid_utf8_at(excerpt))
+      excerpt[at] = '?';
     const auto number = std::to_string(d.loc.line);
     out += fmt::format(" {} | {}\n", number, excerpt);
     if (d.loc.column > 0) {

@@ -575,3 +575,16 @@ TEST_CASE("a reader can be moved") {
   CHECK(rec.fields[0] == "b");
   CHECK(moved.next(rec) == false);
 }
+
+TEST_CASE("invalid UTF-8 is found at its first bad byte") {
+  using arctl::invalid_utf8_at;
+  constexpr auto ok = std::string_view::npos;
+  CHECK(invalid_utf8_at("plain ASCII, long enough for the fast path") == ok);
+  CHECK(invalid_utf8_at("Zoë, Ærø, 東京, 😀") == ok);
+  CHECK(invalid_utf8_at("M\xFC" "ller") == 1);        // Latin-1 ü
+  CHECK(invalid_utf8_at("abcdefghij\xE9t\xE9") == 10); // after a fast-path word
+  CHECK(invalid_utf8_at("\xC0\xAF") == 0);            // overlong '/'
+  CHECK(invalid_utf8_at("\xED\xA0\x80") == 0);        // surrogate
+  CHECK(invalid_utf8_at("\xF4\x90\x80\x80") == 0);    // above U+10FFFF
+  CHECK(invalid_utf8_at("ok \xE2\x82") == 3);         // truncated €
+}

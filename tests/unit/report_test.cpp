@@ -41,6 +41,17 @@ TEST_CASE("control characters in the source line do not reach the terminal") {
   CHECK(render_diagnostic(d, Style{}).find('\x1b') == std::string::npos);
 }
 
+TEST_CASE("bytes that are not UTF-8 are shown as one '?' each") {
+  auto d = amount_problem();
+  d.excerpt = "M\xFCller,x";
+  d.loc.column = 2;
+  d.span = 1;
+  d.hint.clear();
+  const auto text = render_diagnostic(d, Style{});
+  CHECK(text.find(" 14 | M?ller,x\n") != std::string::npos);
+  CHECK(text.find("    |  ^\n") != std::string::npos);
+}
+
 TEST_CASE("colour is only added when asked for") {
   CHECK(render_diagnostic(amount_problem(), Style{true}).find("\033[") !=
         std::string::npos);

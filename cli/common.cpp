@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <unistd.h>
@@ -81,6 +82,32 @@ CLI::Option* add_format_option(CLI::App& app, std::string& target,
 
 void print(std::string_view text) {
   std::fwrite(text.data(), 1, text.size(), stdout);
+}
+
+Date today() {
+  const std::time_t now = std::time(nullptr);
+  std::tm local{};
+  ::localtime_r(&now, &local);
+  return Date{date::year{local.tm_year + 1900},
+              date::month{static_cast<unsigned>(local.tm_mon + 1)},
+              date::day{static_cast<unsigned>(local.tm_mday)}};
+}
+
+int usage_error(std::string_view option, std::string_view message) {
+  std::fprintf(stderr, "arctl: error: %.*s: %.*s\n",
+               static_cast<int>(option.size()), option.data(),
+               static_cast<int>(message.size()), message.data());
+  return static_cast<int>(ExitCode::usage);
+}
+
+std::optional<Date> date_option(std::string_view option,
+                                const std::string& text) {
+  auto d = parse_date(text);
+  if (!d) {
+    usage_error(option, d.error().message);
+    return std::nullopt;
+  }
+  return *d;
 }
 
 } // namespace arctl::cli

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "arctl/books.hpp"
+#include "arctl/dates.hpp"
 #include "arctl/error.hpp"
 #include "arctl/report.hpp"
 
@@ -53,5 +54,17 @@ CLI::Option* add_format_option(CLI::App& app, std::string& target,
 
 // Writes text to stdout in full.
 void print(std::string_view text);
+
+// Today's date on this machine's calendar (local time). Only the command
+// line reads the clock; the library is always given its dates.
+[[nodiscard]] Date today();
+
+// Parses the value of a date option ("--as-of"); on failure prints
+// "arctl: error: --as-of: ..." and returns nullopt (exit with 64).
+[[nodiscard]] std::optional<Date> date_option(std::string_view option,
+                                              const std::string& text);
+
+// Prints a usage error naming the option; returns 64.
+int usage_error(std::string_view option, std::string_view message);
 
 } // namespace arctl::cli

@@ -18,10 +18,10 @@ struct CheckReport {
   std::uint32_t warnings = 0;
 };
 
-// Rules across records: invoice totals against their lines, applications
-// that exceed what is open on an invoice or left on a payment or credit
-// (taken in date order), voids and reversals of documents still in use,
-// dispute and hold sequences, duplicate bank transaction ids.
+// Rules across records: invoice totals against their lines, duplicate bank
+// transaction ids, and every rule of the ledger's walk in date order
+// (compute_ledger: applications beyond what is open or left, voids and
+// reversals of documents in use, dispute and hold sequences).
 // `books` must have been read with LoadOptions::invoice_lines.
 [[nodiscard]] std::vector<Diagnostic> check_books(const Books& books);
 

@@ -1,0 +1,376 @@
+#include "arctl/ledger.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <unordered_map>
+
+namespace arctl {
+
+namespace {
+
+// One fact on the timeline.
+struct Step {
+  Date date;
+  Table table; // allocations, adjustments or events: the order within a day
+  std::uint32_t index;
+};
+
+class Walk {
+public:
+  Walk(const Books& books, Date as_of,
+       const std::function<void(const LedgerProblem&)>& problem)
+      : m_books(books), m_problem(problem) {
+    m_ledger.as_of = as_of;
+  }
+
+  Ledger run();
+
+private:
+  void report(Table table, std::uint32_t line, std::string_view column,
+              std::string code, std::string message, std::string hint = {}) {
+    if (m_problem)
+      m_problem({table, line, column, std::move(code), std::move(message),
+                 std::move(hint)});
+  }
+  std::string money(std::int64_t minor, Currency c) const {
+    return format_minor_units(minor, c.exponent);
+  }
+  SourceState& source(DocRef ref) {
+    return ref.kind == DocKind::payment ? m_ledger.payments[ref.index]
+                                        : m_ledger.credits[ref.index];
+  }
+  static std::uint64_t pair_key(DocRef src, std::uint32_t invoice) {
+    return (std::uint64_t{static_cast<std::uint32_t>(src.kind) << 30 |
+                          src.index}
+            << 32) |
+           invoice;
+  }
+
+  void allocation(const Allocation& a);
+  void adjustment(const Adjustment& j);
+  void event(const Event& e);
+
+  const Books& m_books;
+  const std::function<void(const LedgerProblem&)>& m_problem;
+  Ledger m_ledger;
+  // Net applied per (source, invoice), kept only for pairs with an unapply.
+  std::unordered_map<std::uint64_t, std::int64_t> m_pair_net;
+};
+
+Ledger Walk::run() {
+  const auto& b = m_books;
+  const auto as_of = m_ledger.as_of;
+  auto& l = m_ledger;
+  l.invoices.resize(b.invoices.size());
+  for (std::size_t i = 0; i < b.invoices.size(); ++i)
+    if (b.invoices[i].date <= as_of) {
+      l.invoices[i].issued = true;
+      l.invoices[i].open = b.invoices[i].total;
+    }
+  l.payments.resize(b.payments.size());
+  for (std::size_t i = 0; i < b.payments.size(); ++i)
+    if (b.payments[i].date <= as_of)
+      l.payments[i].left = b.payments[i].amount;
+  l.credits.resize(b.adjustments.size());
+  for (std::size_t i = 0; i < b.adjustments.size(); ++i) {
+    const auto& j = b.adjustments[i];
+    if (j.kind == AdjustmentKind::credit && j.date <= as_of)
+      l.credits[i].left = j.amount.value_or(0);
+  }
+  l.customers.resize(b.customers.size());
+  for (const auto& a : b.allocations)
+    if (a.amount < 0)
+      m_pair_net.emplace(pair_key(a.source, a.invoice), 0);
+
+  // Each file is usually in date order already: sort only when not, then
+  // merge the three (a tie keeps the order of the files).
+  const auto by_date = [](const Step& x, const Step& y) {
+    return x.date < y.date;
+  };
+  Records<Step> parts[3];
+  for (std::uint32_t i = 0; i < b.allocations.size(); ++i)
+    if (b.allocations[i].date <= as_of)
+      parts[0].push_back({b.allocations[i].date, Table::allocations, i});
+  for (std::uint32_t i = 0; i < b.adjustments.size(); ++i) {
+    const auto& j = b.adjustments[i];
+    const bool needs_source = j.kind == AdjustmentKind::refund ||
+                              j.kind == AdjustmentKind::reversal;
+    // A source that never resolved was reported when reading.
+    if (j.date <= as_of && j.kind != AdjustmentKind::credit &&
+        !(needs_source && !j.source.valid()))
+      parts[1].push_back({j.date, Table::adjustments, i});
+  }
+  for (std::uint32_t i = 0; i < b.events.size(); ++i)
+    if (b.events[i].date <= as_of)
+      parts[2].push_back({b.events[i].date, Table::events, i});
+  for (auto& part : parts)
+    if (!std::is_sorted(part.begin(), part.end(), by_date))
+      std::stable_sort(part.begin(), part.end(), by_date);
+  Records<Step> money(parts[0].size() + parts[1].size());
+  std::merge(parts[0].begin(), parts[0].end(), parts[1].begin(),
+             parts[1].end(), money.begin(), by_date);
+  Records<Step> steps(money.size() + parts[2].size());
+  std::merge(money.begin(), money.end(), parts[2].begin(), parts[2].end(),
+             steps.begin(), by_date);
+
+  for (const auto& step : steps) {
+    switch (step.table) {
+    case Table::allocations: allocation(b.allocations[step.index]); break;
+    case Table::adjustments: adjustment(b.adjustments[step.index]); break;
+    default: event(b.events[step.index]); break;
+    }
+  }
+  return std::move(m_ledger);
+}
+
+void Walk::allocation(const Allocation& a) {
+  const auto& inv = m_books.invoices[a.invoice];
+  auto& state = m_ledger.invoices[a.invoice];
+  const auto source_id = m_books.document_id(a.source);
+  const auto cur = inv.currency;
+  const auto net = m_pair_net.find(pair_key(a.source, a.invoice));
+  if (net != m_pair_net.end() && net->second + a.amount < 0) {
+    report(Table::allocations, a.line, "amount", "unapply-exceeds",
+           fmt::format("undoes {} of {} on {}, but only {} of it is applied "
+                       "there",
+                       money(-a.amount, cur), source_id, inv.id,
+                       money(net->second, cur)));
+    return;
+  }
+  if (a.amount > 0 && state.void_) {
+    report(Table::allocations, a.line, "invoice", "invoice-void",
+           fmt::format("invoice {} is void", inv.id));
+    return;
+  }
+  auto& src = source(a.source);
+  if (a.amount > 0 && src.reversed) {
+    report(Table::allocations, a.line, "source", "payment-reversed",
+           fmt::format("payment {} was reversed", source_id));
+    return;
+  }
+  if (a.amount > state.open) {
+    report(Table::allocations, a.line, "amount", "over-applied",
+           fmt::format("applies {} to {}, but only {} is open on it on {}",
+                       money(a.amount, cur), inv.id, money(state.open, cur),
+                       format_date(a.date)),
+           "an application never exceeds the invoice's open balance; leave "
+           "the rest as unapplied credit");
+    return;
+  }
+  if (a.amount > src.left) {
+    report(Table::allocations, a.line, "amount", "over-allocated",
+           fmt::format("applies {} from {}, but only {} of it is left on {}",
+                       money(a.amount, cur), source_id, money(src.left, cur),
+                       format_date(a.date)));
+    return;
+  }
+  state.open -= a.amount;
+  (a.source.kind == DocKind::payment ? state.paid : state.credited) +=
+      a.amount;
+  src.left -= a.amount;
+  src.applied += a.amount;
+  if (net != m_pair_net.end())
+    net->second += a.amount;
+}
+
+void Walk::adjustment(const Adjustment& j) {
+  const auto cur = j.currency;
+  const auto amount = j.amount.value_or(0);
+  switch (j.kind) {
+  case AdjustmentKind::credit:
+    return;
+  case AdjustmentKind::discount:
+  case AdjustmentKind::writeoff: {
+    const auto& inv = m_books.invoices[j.invoice];
+    auto& state = m_ledger.invoices[j.invoice];
+    if (state.void_) {
+      report(Table::adjustments, j.line, "invoice", "invoice-void",
+             fmt::format("invoice {} is void", inv.id));
+    } else if (amount > state.open) {
+      report(Table::adjustments, j.line, "amount", "over-applied",
+             fmt::format("{} of {} exceeds the {} open on {} on {}",
+                         to_string(j.kind), money(amount, cur),
+                         money(state.open, cur), inv.id, format_date(j.date)));
+    } else {
+      state.open -= amount;
+      (j.kind == AdjustmentKind::discount ? state.discounted
+                                          : state.written_off) += amount;
+    }
+    return;
+  }
+  case AdjustmentKind::void_: {
+    const auto& inv = m_books.invoices[j.invoice];
+    auto& state = m_ledger.invoices[j.invoice];
+    const auto in_use =
+        state.paid + state.credited + state.discounted + state.written_off;
+    if (state.void_) {
+      report(Table::adjustments, j.line, "invoice", "invoice-void",
+             fmt::format("invoice {} is void already", inv.id));
+    } else if (in_use != 0) {
+      report(Table::adjustments, j.line, "invoice", "void-applied",
+             fmt::format("invoice {} cannot be voided: {} is applied to it on "
+                         "{}",
+                         inv.id, money(in_use, cur), format_date(j.date)),
+             "undo the applications first, or issue a credit memo");
+    } else if (j.amount && *j.amount != inv.total) {
+      report(Table::adjustments, j.line, "amount", "void-amount",
+             fmt::format("a void is for the whole invoice: {}, not {}",
+                         money(inv.total, cur), money(*j.amount, cur)));
+    } else {
+      state.void_ = true;
+      state.open = 0;
+    }
+    return;
+  }
+  case AdjustmentKind::refund: {
+    auto& src = source(j.source);
+    if (amount > src.left) {
+      report(Table::adjustments, j.line, "amount", "over-refunded",
+             fmt::format("refunds {} from {}, but only {} of it is unapplied "
+                         "on {}",
+                         money(amount, cur), m_books.document_id(j.source),
+                         money(src.left, cur), format_date(j.date)));
+    } else {
+      src.left -= amount;
+      src.refunded += amount;
+    }
+    return;
+  }
+  case AdjustmentKind::reversal: {
+    const auto& pay = m_books.payments[j.source.index];
+    auto& src = m_ledger.payments[j.source.index];
+    if (src.reversed) {
+      report(Table::adjustments, j.line, "source", "payment-reversed",
+             fmt::format("payment {} is reversed already", pay.id));
+    } else if (src.applied != 0) {
+      report(Table::adjustments, j.line, "source", "reversal-applied",
+             fmt::format("payment {} cannot be reversed: {} of it is still "
+                         "applied on {}",
+                         pay.id, money(src.applied, cur), format_date(j.date)),
+             "undo its applications first with negative allocations");
+    } else if (j.amount && *j.amount != src.left) {
+      report(Table::adjustments, j.line, "amount", "reversal-amount",
+             fmt::format("reverses {}, but {} of payment {} is left to reverse "
+                         "on {}",
+                         money(*j.amount, cur), money(src.left, cur), pay.id,
+                         format_date(j.date)));
+    } else {
+      src.reversed = true;
+      src.left = 0;
+    }
+    return;
+  }
+  }
+}
+
+void Walk::event(const Event& e) {
+  switch (e.kind) {
+  case EventKind::dispute: {
+    const auto& inv = m_books.invoices[e.invoice];
+    auto& state = m_ledger.invoices[e.invoice];
+    if (state.disputed) {
+      report(Table::events, e.line, "invoice", "already-disputed",
+             fmt::format("invoice {} is disputed already", inv.id));
+    } else if (e.amount && *e.amount > inv.total) {
+      report(Table::events, e.line, "amount", "dispute-amount",
+             fmt::format("disputes {}, more than the invoice's total {}",
+                         money(*e.amount, inv.currency),
+                         money(inv.total, inv.currency)));
+    } else {
+      state.disputed = true;
+      state.disputed_amount = e.amount;
+    }
+    return;
+  }
+  case EventKind::resolve: {
+    auto& state = m_ledger.invoices[e.invoice];
+    if (!state.disputed)
+      report(Table::events, e.line, "invoice", "not-disputed",
+             fmt::format("invoice {} is not disputed on {}",
+                         m_books.invoices[e.invoice].id, format_date(e.date)));
+    state.disputed = false;
+    state.disputed_amount.reset();
+    return;
+  }
+  case EventKind::hold: {
+    auto& state = m_ledger.customers[e.customer];
+    if (state.on_hold) {
+      report(Table::events, e.line, "customer", "already-on-hold",
+             fmt::format("customer {} is on hold already",
+                         m_books.customers[e.customer].id));
+    } else {
+      state.on_hold = true;
+      state.hold_reason = e.reason;
+      state.hold_since = e.date;
+    }
+    return;
+  }
+  case EventKind::release: {
+    auto& state = m_ledger.customers[e.customer];
+    if (!state.on_hold)
+      report(Table::events, e.line, "customer", "not-on-hold",
+             fmt::format("customer {} is not on hold on {}",
+                         m_books.customers[e.customer].id,
+                         format_date(e.date)));
+    state = CustomerState{};
+    return;
+  }
+  }
+}
+
+} // namespace
+
+Ledger compute_ledger(const Books& books, Date as_of,
+                      const std::function<void(const LedgerProblem&)>& problem) {
+  return Walk(books, as_of, problem).run();
+}
+
+std::vector<CustomerPosition> customer_position(const Books& books,
+                                                const Ledger& ledger,
+                                                std::uint32_t customer) {
+  std::vector<CustomerPosition> out;
+  auto of = [&](Currency c) -> CustomerPosition& {
+    for (auto& p : out)
+      if (p.currency == c)
+        return p;
+    CustomerPosition p;
+    p.currency = c;
+    out.push_back(p);
+    return out.back();
+  };
+  of(books.customers[customer].currency);
+  for (std::uint32_t i = 0; i < books.invoices.size(); ++i) {
+    const auto& inv = books.invoices[i];
+    const auto& state = ledger.invoices[i];
+    if (inv.customer != customer || !state.issued || state.void_ ||
+        state.open == 0)
+      continue;
+    auto& p = of(inv.currency);
+    p.open += state.open;
+    ++p.open_invoices;
+    if (state.disputed)
+      p.disputed += std::min(state.open, state.disputed_amount.value_or(state.open));
+    if (inv.due < ledger.as_of &&
+        (!p.oldest_overdue || inv.due < books.invoices[*p.oldest_overdue].due))
+      p.oldest_overdue = i;
+  }
+  for (std::uint32_t i = 0; i < books.payments.size(); ++i)
+    if (books.payments[i].customer == customer)
+      of(books.payments[i].currency).unapplied += ledger.payments[i].left;
+  for (std::uint32_t i = 0; i < books.adjustments.size(); ++i)
+    if (books.adjustments[i].kind == AdjustmentKind::credit &&
+        books.adjustments[i].customer == customer)
+      of(books.adjustments[i].currency).unapplied += ledger.credits[i].left;
+  return out;
+}
+
+std::int64_t credit_used(const Books& books, const Ledger& ledger,
+                         std::uint32_t customer) {
+  for (const auto& p : customer_position(books, ledger, customer))
+    if (p.currency == books.customers[customer].currency)
+      return std::max<std::int64_t>(0, p.open - p.unapplied);
+  return 0;
+}
+
+} // namespace arctl

@@ -1,0 +1,97 @@
+// The state of the receivables as of a date, derived from the facts: what is
+// open on each invoice, what is left on each payment and credit memo, and
+// each invoice's and customer's status. One walk over the money, in date
+// order, serves every report and `check` alike.
+#pragma once
+
+#include "arctl/books.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace arctl {
+
+// What the walk found wrong with a fact (check reports these; a report on
+// valid books never sees one). Such a fact does not count.
+struct LedgerProblem {
+  Table table;             // allocations, adjustments or events
+  std::uint32_t line = 0;  // the fact's line
+  std::string_view column; // the column to point at
+  std::string code;
+  std::string message;
+  std::string hint;
+};
+
+struct InvoiceState {
+  bool issued = false;             // dated on or before the as-of date
+  bool void_ = false;
+  std::int64_t open = 0;           // total less everything applied
+  std::int64_t paid = 0;           // applied from payments
+  std::int64_t credited = 0;       // applied from credit memos
+  std::int64_t discounted = 0;
+  std::int64_t written_off = 0;
+  bool disputed = false;
+  std::optional<std::int64_t> disputed_amount; // part disputed, if given
+};
+
+struct SourceState {
+  std::int64_t left = 0;    // unapplied, not refunded, not reversed
+  std::int64_t applied = 0; // net applied to invoices
+  std::int64_t refunded = 0;
+  bool reversed = false;
+};
+
+struct CustomerState {
+  bool on_hold = false;
+  std::string_view hold_reason;
+  Date hold_since;
+};
+
+// The books as of a date. Vectors are parallel to those of Books
+// (sources: payments, and adjustments of kind credit; other entries of
+// `credits` stay zero).
+struct Ledger {
+  Date as_of;
+  Records<InvoiceState> invoices;
+  Records<SourceState> payments;
+  Records<SourceState> credits;
+  Records<CustomerState> customers;
+};
+
+// Walks every fact dated on or before `as_of` in date order (within a day:
+// applications in file order, then adjustments in file order, then events
+// in file order). `problem`, if given, hears of every fact that breaks a
+// rule (an application beyond what is open or left, a void of an invoice in
+// use, a release of a customer not on hold, ...); such a fact does not count.
+[[nodiscard]] Ledger
+compute_ledger(const Books& books, Date as_of,
+               const std::function<void(const LedgerProblem&)>& problem = {});
+
+// The latest date a fact can have: for "as of the end of the books".
+inline constexpr Date k_end_of_time{date::year{9999}, date::December,
+                                    date::day{31}};
+
+// A customer's position as of the ledger's date, per currency.
+struct CustomerPosition {
+  Currency currency;
+  std::int64_t open = 0;      // Σ open on issued, non-void invoices
+  std::int64_t unapplied = 0; // Σ left on payments and credit memos
+  std::int64_t disputed = 0;  // Σ disputed (part or open) of open invoices
+  std::uint32_t open_invoices = 0;
+  // The open invoice with the earliest due date that is past due.
+  std::optional<std::uint32_t> oldest_overdue;
+};
+
+[[nodiscard]] std::vector<CustomerPosition>
+customer_position(const Books& books, const Ledger& ledger,
+                  std::uint32_t customer);
+
+// Credit used against the limit: open less unapplied, in the customer's
+// currency, never below zero.
+[[nodiscard]] std::int64_t credit_used(const Books& books, const Ledger& ledger,
+                                       std::uint32_t customer);
+
+} // namespace arctl

@@ -1,0 +1,157 @@
+#include "arctl/ledger.hpp"
+
+#include "temp_books.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace arctl;
+using arctl::testing::TempBooks;
+
+namespace {
+
+Date d(const char* text) { return *parse_date(text); }
+
+std::unique_ptr<Books> load(const TempBooks& b) {
+  auto loaded = load_books(b.dir(), {});
+  REQUIRE(loaded.has_value());
+  REQUIRE(loaded->problems.empty());
+  return std::move(loaded->books);
+}
+
+// INV-1 100.00 issued 01-05, due 02-04; PAY-1 60.00 received 01-20 and
+// applied on 01-25; INV-2 50.00 issued 02-01, due 03-03.
+void add_facts(TempBooks& b) {
+  b.add("customers.csv", "ACME,Acme Corp,,,,1000.00,,,\n");
+  b.add("invoices.csv",
+        "INV-1,ACME,2026-01-05,2026-02-04,USD,,100.00,0.00,100.00,,\n"
+        "INV-2,ACME,2026-02-01,2026-03-03,USD,,50.00,0.00,50.00,,\n");
+  b.add("payments.csv", "PAY-1,2026-01-20,ACME,60.00,USD,check,,,\n");
+  b.add("allocations.csv", "2026-01-25,PAY-1,INV-1,60.00,\n");
+}
+
+} // namespace
+
+TEST_CASE("only facts dated on or before the as-of date count") {
+  TempBooks b;
+  add_facts(b);
+  const auto books = load(b);
+  SUBCASE("before the invoice") {
+    const auto l = compute_ledger(*books, d("2026-01-04"));
+    CHECK_FALSE(l.invoices[0].issued);
+    CHECK(l.invoices[0].open == 0);
+  }
+  SUBCASE("before the payment") {
+    const auto l = compute_ledger(*books, d("2026-01-19"));
+    CHECK(l.invoices[0].open == 10000);
+    CHECK(l.payments[0].left == 0);
+  }
+  SUBCASE("between the payment and its application") {
+    const auto l = compute_ledger(*books, d("2026-01-22"));
+    CHECK(l.invoices[0].open == 10000);
+    CHECK(l.payments[0].left == 6000);
+    const auto p = customer_position(*books, l, 0);
+    REQUIRE(p.size() == 1);
+    CHECK(p[0].open == 10000);
+    CHECK(p[0].unapplied == 6000);
+    CHECK(credit_used(*books, l, 0) == 4000);
+  }
+  SUBCASE("after the application") {
+    const auto l = compute_ledger(*books, d("2026-01-25"));
+    CHECK(l.invoices[0].open == 4000);
+    CHECK(l.invoices[0].paid == 6000);
+    CHECK(l.payments[0].left == 0);
+    CHECK(l.payments[0].applied == 6000);
+  }
+}
+
+TEST_CASE("the oldest overdue item is the open one due first") {
+  TempBooks b;
+  add_facts(b);
+  const auto books = load(b);
+  CHECK_FALSE(customer_position(*books, compute_ledger(*books, d("2026-02-04")),
+                                0)[0]
+                  .oldest_overdue);
+  const auto p =
+      customer_position(*books, compute_ledger(*books, d("2026-03-10")), 0);
+  REQUIRE(p[0].oldest_overdue);
+  CHECK(*p[0].oldest_overdue == 0u);
+  CHECK(p[0].open == 4000 + 5000);
+  CHECK(p[0].open_invoices == 2);
+}
+
+TEST_CASE("write-offs, discounts, credits and voids change what is open") {
+  TempBooks b;
+  add_facts(b);
+  b.add("adjustments.csv",
+        "ADJ-1,2026-02-10,writeoff,ACME,INV-1,,40.00,USD,small balance\n"
+        "CM-1,2026-02-11,credit,ACME,INV-2,,20.00,USD,damaged\n"
+        "ADJ-2,2026-02-12,discount,ACME,INV-2,,1.00,USD,\n");
+  b.add("allocations.csv", "2026-02-11,CM-1,INV-2,5.00,\n");
+  const auto books = load(b);
+  const auto l = compute_ledger(*books, d("2026-02-28"));
+  CHECK(l.invoices[0].open == 0);
+  CHECK(l.invoices[0].written_off == 4000);
+  CHECK(l.invoices[1].open == 5000 - 500 - 100);
+  CHECK(l.invoices[1].credited == 500);
+  CHECK(l.invoices[1].discounted == 100);
+  CHECK(l.credits[1].left == 1500); // parallel to adjustments: CM-1 is second
+  const auto p = customer_position(*books, l, 0);
+  CHECK(p[0].unapplied == 1500);
+}
+
+TEST_CASE("disputes and holds are followed in date order") {
+  TempBooks b;
+  add_facts(b);
+  b.add("events.csv", "2026-02-02,dispute,ACME,INV-2,20.00,price\n"
+                      "2026-02-03,hold,ACME,,,over limit\n"
+                      "2026-02-20,resolve,ACME,INV-2,,\n");
+  const auto books = load(b);
+  auto l = compute_ledger(*books, d("2026-02-10"));
+  CHECK(l.invoices[1].disputed);
+  CHECK(l.invoices[1].disputed_amount == 2000);
+  CHECK(l.customers[0].on_hold);
+  CHECK(l.customers[0].hold_reason == "over limit");
+  CHECK(customer_position(*books, l, 0)[0].disputed == 2000);
+  l = compute_ledger(*books, d("2026-02-20"));
+  CHECK_FALSE(l.invoices[1].disputed);
+  CHECK(l.customers[0].on_hold);
+}
+
+TEST_CASE("a rule broken is reported and the fact does not count") {
+  TempBooks b;
+  add_facts(b);
+  b.add("allocations.csv", "2026-02-02,PAY-1,INV-2,1.00,\n");
+  const auto books = load(b);
+  std::vector<LedgerProblem> problems;
+  const auto l = compute_ledger(*books, k_end_of_time,
+                                [&](const LedgerProblem& p) {
+                                  problems.push_back(p);
+                                });
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].code == "over-allocated"); // PAY-1 is all applied
+  CHECK(problems[0].table == Table::allocations);
+  CHECK(problems[0].line == 3);
+  CHECK(l.invoices[1].open == 5000);
+}
+
+TEST_CASE("the example books' balances agree with figures worked out apart") {
+  // examples/README.md: as of 2026-11-20, open USD 10,668.80, unapplied USD
+  // 1,498.15, open EUR 782.50 — computed with exact decimals outside arctl.
+  auto loaded = load_books(BooksDir{ARCTL_EXAMPLES_DIR, ""}, {});
+  REQUIRE(loaded.has_value());
+  const auto& books = *loaded->books;
+  const auto l = compute_ledger(books, d("2026-11-20"));
+  std::int64_t open_usd = 0, unapplied_usd = 0, open_eur = 0;
+  for (std::uint32_t c = 0; c < books.customers.size(); ++c)
+    for (const auto& p : customer_position(books, l, c)) {
+      if (p.currency.name() == "USD") {
+        open_usd += p.open;
+        unapplied_usd += p.unapplied;
+      } else {
+        open_eur += p.open;
+      }
+    }
+  CHECK(open_usd == 1066880);
+  CHECK(unapplied_usd == 149815);
+  CHECK(open_eur == 78250);
+}

@@ -23,8 +23,17 @@ std::optional<std::string> numbering_pattern_problem(std::string_view p) {
   for (std::size_t i = 0; i < p.size(); ++i) {
     if (p[i] == '}')
       return fmt::format("unmatched '}}' at position {}", i + 1);
-    if (p[i] != '{')
+    if (p[i] != '{') {
+      // The text becomes part of ids: letters, digits, '.', '_', '-'.
+      const char c = p[i];
+      const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                      (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+                      c == '-';
+      if (!ok || (i == 0 && (c == '.' || c == '_' || c == '-')))
+        return fmt::format("'{}' at position {} cannot be part of an id", c,
+                           i + 1);
       continue;
+    }
     const auto close = p.find('}', i);
     if (close == std::string_view::npos)
       return fmt::format("unmatched '{{' at position {}", i + 1);

@@ -89,6 +89,8 @@ TEST_CASE("numbering patterns need a sequence and known placeholders") {
   CHECK(numbering_pattern_problem("INV-{month}-{seq}"));
   CHECK(numbering_pattern_problem("INV-{seq"));
   CHECK(numbering_pattern_problem("INV-seq}"));
+  CHECK(numbering_pattern_problem("INV/{seq}"));
+  CHECK(numbering_pattern_problem("-{seq}"));
   const auto e = problems_of("[numbering]\ninvoice = \"INV-{year}\"\n");
   CHECK(e.diagnostics[0].loc.line == 2);
 }

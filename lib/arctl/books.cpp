@@ -1,6 +1,7 @@
 #include "arctl/books.hpp"
 
 #include "arctl/csv.hpp"
+#include "arctl/pricing.hpp"
 
 #include <fmt/format.h>
 
@@ -1054,13 +1055,13 @@ void Loader::line_row(Row& r) {
   // From here on the row is read; what follows checks that its derived
   // values agree, and the line counts towards its invoice either way so one
   // wrong line is not also reported as a wrong invoice.
-  const auto rounding = m_books.config.rounding;
-  const auto extended = extend(*qty, *price, cur, rounding);
-  if (!extended) {
+  const auto priced = price_line(m_books.config, cur, *qty, *price,
+                                 Money{discount, cur}, code);
+  if (!priced) {
     r.problem(l_amount, "amount-overflow", "quantity × unit price is too large");
     return;
   }
-  if (extended->minor() - discount != *amount)
+  if (priced->amount.minor() != *amount)
     r.problem(l_amount, "line-amount-mismatch",
               fmt::format("amount {} is not quantity {} × unit price {}{} = {}",
                           format_minor_units(*amount, cur.exponent),
@@ -1068,23 +1069,23 @@ void Loader::line_row(Row& r) {
                           discount ? fmt::format(" − discount {}",
                                                  format_minor_units(discount, cur.exponent))
                                    : std::string(),
-                          format_minor_units(extended->minor() - discount,
-                                             cur.exponent)));
+                          priced->amount.to_string()));
   std::int64_t line_tax = 0;
   if (code && m_books.config.tax_rounding == TaxRounding::line) {
-    const Money base{*amount, cur};
-    const auto expected = code->inclusive
-                              ? included_tax(base, code->rate, rounding)
-                              : percent_of(base, code->rate, rounding);
+    // The tax is checked on the amount as written, so that one wrong
+    // amount is not also reported as a wrong tax.
+    const auto expected =
+        tax_of(*code, Money{*amount, cur}, m_books.config.rounding);
     if (!tax)
       r.problem(l_tax, "missing-value",
                 fmt::format("tax is empty but tax code {} applies",
                             code->code));
     else if (expected && expected->minor() != *tax)
       r.problem(l_tax, "line-tax-mismatch",
-                fmt::format("tax {} is not {}% of {} = {}",
-                            format_minor_units(*tax, cur.exponent),
+                fmt::format("tax {} is not the {} {}% {} {} = {}",
+                            format_minor_units(*tax, cur.exponent), code->code,
                             code->rate.to_string(),
+                            code->inclusive ? "contained in" : "of",
                             format_minor_units(*amount, cur.exponent),
                             expected->to_string()));
     line_tax = tax.value_or(0);

@@ -2,6 +2,7 @@
 
 #include "arctl/csv.hpp"
 #include "arctl/ledger.hpp"
+#include "arctl/pricing.hpp"
 
 #include <fmt/format.h>
 
@@ -84,9 +85,7 @@ void Checker::invoice_totals() {
         sum += bases[j].amount;
       const auto& code = books.config.tax_codes[bases[i].code];
       const Money base{sum, books.invoices[bases[i].invoice].currency};
-      const auto tax =
-          code.inclusive ? included_tax(base, code.rate, books.config.rounding)
-                         : percent_of(base, code.rate, books.config.rounding);
+      const auto tax = tax_of(code, base, books.config.rounding);
       if (tax) {
         invoice_tax[bases[i].invoice] += tax->minor();
         if (!code.inclusive)

@@ -279,7 +279,7 @@ void Walk::event(const Event& e) {
                          money(inv.total, inv.currency)));
     } else {
       state.disputed = true;
-      state.disputed_amount = e.amount;
+      state.disputed_part = e.amount.value_or(0);
     }
     return;
   }
@@ -290,7 +290,7 @@ void Walk::event(const Event& e) {
              fmt::format("invoice {} is not disputed on {}",
                          m_books.invoices[e.invoice].id, format_date(e.date)));
     state.disputed = false;
-    state.disputed_amount.reset();
+    state.disputed_part = 0;
     return;
   }
   case EventKind::hold: {
@@ -350,7 +350,8 @@ std::vector<CustomerPosition> customer_position(const Books& books,
     p.open += state.open;
     ++p.open_invoices;
     if (state.disputed)
-      p.disputed += std::min(state.open, state.disputed_amount.value_or(state.open));
+      p.disputed += state.disputed_part ? std::min(state.open, state.disputed_part)
+                                        : state.open;
     if (inv.due < ledger.as_of &&
         (!p.oldest_overdue || inv.due < books.invoices[*p.oldest_overdue].due))
       p.oldest_overdue = i;

@@ -25,16 +25,18 @@ struct LedgerProblem {
   std::string hint;
 };
 
+// 56 bytes: a ledger of a million invoices is walked in one pass, and
+// every byte of state is memory first touched.
 struct InvoiceState {
-  bool issued = false;             // dated on or before the as-of date
-  bool void_ = false;
-  std::int64_t open = 0;           // total less everything applied
-  std::int64_t paid = 0;           // applied from payments
-  std::int64_t credited = 0;       // applied from credit memos
+  std::int64_t open = 0;     // total less everything applied
+  std::int64_t paid = 0;     // applied from payments
+  std::int64_t credited = 0; // applied from credit memos
   std::int64_t discounted = 0;
   std::int64_t written_off = 0;
+  std::int64_t disputed_part = 0; // the part disputed; 0: all that is open
+  bool issued = false;            // dated on or before the as-of date
+  bool void_ = false;
   bool disputed = false;
-  std::optional<std::int64_t> disputed_amount; // part disputed, if given
 };
 
 struct SourceState {

@@ -108,7 +108,7 @@ TEST_CASE("disputes and holds are followed in date order") {
   const auto books = load(b);
   auto l = compute_ledger(*books, d("2026-02-10"));
   CHECK(l.invoices[1].disputed);
-  CHECK(l.invoices[1].disputed_amount == 2000);
+  CHECK(l.invoices[1].disputed_part == 2000);
   CHECK(l.customers[0].on_hold);
   CHECK(l.customers[0].hold_reason == "over limit");
   CHECK(customer_position(*books, l, 0)[0].disputed == 2000);

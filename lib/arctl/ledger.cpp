@@ -9,10 +9,9 @@ namespace arctl {
 
 namespace {
 
-// One fact on the timeline.
+// One fact on the timeline: its date and its index in its file's records.
 struct Step {
   Date date;
-  Table table; // allocations, adjustments or events: the order within a day
   std::uint32_t index;
 };
 
@@ -54,8 +53,10 @@ private:
   const Books& m_books;
   const std::function<void(const LedgerProblem&)>& m_problem;
   Ledger m_ledger;
-  // Net applied per (source, invoice), kept only for pairs with an unapply.
+  // Net applied per (source, invoice), kept only for pairs with an unapply,
+  // and which invoices have such a pair (most have none).
   std::unordered_map<std::uint64_t, std::int64_t> m_pair_net;
+  std::vector<bool> m_has_unapply;
 };
 
 Ledger Walk::run() {
@@ -79,19 +80,22 @@ Ledger Walk::run() {
       l.credits[i].left = j.amount.value_or(0);
   }
   l.customers.resize(b.customers.size());
+  m_has_unapply.assign(b.invoices.size(), false);
   for (const auto& a : b.allocations)
-    if (a.amount < 0)
+    if (a.amount < 0) {
       m_pair_net.emplace(pair_key(a.source, a.invoice), 0);
+      m_has_unapply[a.invoice] = true;
+    }
 
   // Each file is usually in date order already: sort only when not, then
-  // merge the three (a tie keeps the order of the files).
+  // merge the three.
   const auto by_date = [](const Step& x, const Step& y) {
     return x.date < y.date;
   };
   Records<Step> parts[3];
   for (std::uint32_t i = 0; i < b.allocations.size(); ++i)
     if (b.allocations[i].date <= as_of)
-      parts[0].push_back({b.allocations[i].date, Table::allocations, i});
+      parts[0].push_back({b.allocations[i].date, i});
   for (std::uint32_t i = 0; i < b.adjustments.size(); ++i) {
     const auto& j = b.adjustments[i];
     const bool needs_source = j.kind == AdjustmentKind::refund ||
@@ -99,43 +103,50 @@ Ledger Walk::run() {
     // A source that never resolved was reported when reading.
     if (j.date <= as_of && j.kind != AdjustmentKind::credit &&
         !(needs_source && !j.source.valid()))
-      parts[1].push_back({j.date, Table::adjustments, i});
+      parts[1].push_back({j.date, i});
   }
   for (std::uint32_t i = 0; i < b.events.size(); ++i)
     if (b.events[i].date <= as_of)
-      parts[2].push_back({b.events[i].date, Table::events, i});
+      parts[2].push_back({b.events[i].date, i});
   for (auto& part : parts)
     if (!std::is_sorted(part.begin(), part.end(), by_date))
       std::stable_sort(part.begin(), part.end(), by_date);
-  Records<Step> money(parts[0].size() + parts[1].size());
-  std::merge(parts[0].begin(), parts[0].end(), parts[1].begin(),
-             parts[1].end(), money.begin(), by_date);
-  Records<Step> steps(money.size() + parts[2].size());
-  std::merge(money.begin(), money.end(), parts[2].begin(), parts[2].end(),
-             steps.begin(), by_date);
-
-  for (const auto& step : steps) {
-    switch (step.table) {
-    case Table::allocations: allocation(b.allocations[step.index]); break;
-    case Table::adjustments: adjustment(b.adjustments[step.index]); break;
-    default: event(b.events[step.index]); break;
+  // Merged as walked: the earliest head first, a tie to the earlier part.
+  std::size_t next[3] = {0, 0, 0};
+  for (;;) {
+    int pick = -1;
+    for (int k = 0; k < 3; ++k)
+      if (next[k] < parts[k].size() &&
+          (pick < 0 || parts[k][next[k]].date < parts[pick][next[pick]].date))
+        pick = k;
+    if (pick < 0)
+      break;
+    const auto index = parts[pick][next[pick]++].index;
+    switch (pick) {
+    case 0: allocation(b.allocations[index]); break;
+    case 1: adjustment(b.adjustments[index]); break;
+    default: event(b.events[index]); break;
     }
   }
   return std::move(m_ledger);
 }
 
 void Walk::allocation(const Allocation& a) {
-  const auto& inv = m_books.invoices[a.invoice];
+  // The invoice's and the source's records are read only for messages:
+  // on valid books the walk touches nothing but its own state.
   auto& state = m_ledger.invoices[a.invoice];
-  const auto source_id = m_books.document_id(a.source);
-  const auto cur = inv.currency;
-  const auto net = m_pair_net.find(pair_key(a.source, a.invoice));
+  const auto& inv = m_books.invoices[a.invoice];
+  const auto source_id = [&] { return m_books.document_id(a.source); };
+  const auto cur = [&] { return inv.currency; };
+  const auto net = m_has_unapply[a.invoice]
+                       ? m_pair_net.find(pair_key(a.source, a.invoice))
+                       : m_pair_net.end();
   if (net != m_pair_net.end() && net->second + a.amount < 0) {
     report(Table::allocations, a.line, "amount", "unapply-exceeds",
            fmt::format("undoes {} of {} on {}, but only {} of it is applied "
                        "there",
-                       money(-a.amount, cur), source_id, inv.id,
-                       money(net->second, cur)));
+                       money(-a.amount, cur()), source_id(), inv.id,
+                       money(net->second, cur())));
     return;
   }
   if (a.amount > 0 && state.void_) {
@@ -146,13 +157,13 @@ void Walk::allocation(const Allocation& a) {
   auto& src = source(a.source);
   if (a.amount > 0 && src.reversed) {
     report(Table::allocations, a.line, "source", "payment-reversed",
-           fmt::format("payment {} was reversed", source_id));
+           fmt::format("payment {} was reversed", source_id()));
     return;
   }
   if (a.amount > state.open) {
     report(Table::allocations, a.line, "amount", "over-applied",
            fmt::format("applies {} to {}, but only {} is open on it on {}",
-                       money(a.amount, cur), inv.id, money(state.open, cur),
+                       money(a.amount, cur()), inv.id, money(state.open, cur()),
                        format_date(a.date)),
            "an application never exceeds the invoice's open balance; leave "
            "the rest as unapplied credit");
@@ -161,7 +172,7 @@ void Walk::allocation(const Allocation& a) {
   if (a.amount > src.left) {
     report(Table::allocations, a.line, "amount", "over-allocated",
            fmt::format("applies {} from {}, but only {} of it is left on {}",
-                       money(a.amount, cur), source_id, money(src.left, cur),
+                       money(a.amount, cur()), source_id(), money(src.left, cur()),
                        format_date(a.date)));
     return;
   }

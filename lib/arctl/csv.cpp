@@ -493,6 +493,20 @@ std::string neutralize_formula(std::string_view cell) {
 std::size_t invalid_utf8_at(std::string_view text) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t n = text.size();
+  // Nearly every record is ASCII: one branch-free pass decides that.
+  {
+    std::uint64_t high = 0;
+    std::size_t k = 0;
+    for (; k + 8 <= n; k += 8) {
+      std::uint64_t word;
+      std::memcpy(&word, p + k, 8);
+      high |= word;
+    }
+    for (; k < n; ++k)
+      high |= p[k];
+    if ((high & 0x8080808080808080ull) == 0)
+      return std::string_view::npos;
+  }
   std::size_t i = 0;
   while (i < n) {
     if (i + 8 <= n) {

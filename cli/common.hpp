@@ -32,6 +32,7 @@ using Commands = std::vector<Command>;
 // options to `app` and its body to `commands`.
 void register_init(CLI::App& app, const GlobalOptions& global, Commands& commands);
 void register_check(CLI::App& app, const GlobalOptions& global, Commands& commands);
+void register_customer(CLI::App& app, const GlobalOptions& global, Commands& commands);
 
 // Finds the books from --books, ARCTL_BOOKS or the current directory.
 [[nodiscard]] Result<BooksDir> find_books(const GlobalOptions& global);

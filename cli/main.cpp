@@ -28,26 +28,35 @@ int main(int argc, char** argv) {
   cli::Commands commands;
   cli::register_init(app, global, commands);
   cli::register_check(app, global, commands);
+  cli::register_customer(app, global, commands);
 
-  // CLI11 would call an unknown command a missing one; name it instead.
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    if (arg == "--books") {
-      ++i;
-      continue;
+  // CLI11 would call an unknown command a missing one; name it instead, at
+  // every level ("arctl customer bogus").
+  {
+    CLI::App* level = &app;
+    std::string path = "arctl";
+    for (int i = 1; i < argc && level; ++i) {
+      const std::string_view arg = argv[i];
+      if (arg == "--books") {
+        ++i;
+        continue;
+      }
+      if (arg.starts_with("-"))
+        continue;
+      const auto known = level->get_subcommands(
+          [&](const CLI::App* sub) { return sub->get_name() == arg; });
+      if (known.empty()) {
+        std::fprintf(stderr,
+                     "arctl: error: unknown command '%s %s'\nRun '%s --help' "
+                     "for the list of commands.\n",
+                     path.c_str(), argv[i], path.c_str());
+        return static_cast<int>(ExitCode::usage);
+      }
+      level = known.front();
+      path += " " + std::string(arg);
+      if (level->get_subcommands({}).empty())
+        break; // a command that takes arguments, not subcommands
     }
-    if (arg.starts_with("-"))
-      continue;
-    const auto known = app.get_subcommands(
-        [&](const CLI::App* sub) { return sub->get_name() == arg; });
-    if (known.empty()) {
-      std::fprintf(stderr,
-                   "arctl: error: unknown command '%s'\nRun 'arctl --help' "
-                   "for the list of commands.\n",
-                   argv[i]);
-      return static_cast<int>(ExitCode::usage);
-    }
-    break;
   }
   try {
     app.parse(argc, argv);

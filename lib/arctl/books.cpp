@@ -191,6 +191,15 @@ std::string name_list(const std::array<std::string_view, N>& names,
 }
 } // namespace
 
+std::optional<std::string> email_problem(std::string_view email) {
+  const auto at = email.find('@');
+  if (at == 0 || at == std::string_view::npos ||
+      email.find('.', at) == std::string_view::npos ||
+      email.find_first_of(" ,;<>\"") != std::string_view::npos)
+    return fmt::format("e-mail address \"{}\" is not valid", email);
+  return std::nullopt;
+}
+
 std::string_view to_string(PaymentMethod m) {
   return k_method_names[static_cast<std::size_t>(m)];
 }
@@ -769,16 +778,10 @@ void Loader::customer_row(Row& r) {
   const auto id = r.id(c_id, "customer id");
   if (r.get(c_name).empty())
     r.problem(c_name, "missing-value", "name is empty");
-  const auto email = r.get(c_email);
-  if (!email.empty()) {
-    const auto at = email.find('@');
-    if (at == 0 || at == std::string_view::npos ||
-        email.find('.', at) == std::string_view::npos ||
-        email.find_first_of(" ,;<>\"") != std::string_view::npos)
-      r.problem(c_email, "email-syntax",
-                fmt::format("e-mail address \"{}\" is not valid", email),
+  if (const auto email = r.get(c_email); !email.empty())
+    if (auto why = email_problem(email))
+      r.problem(c_email, "email-syntax", *why,
                 "addresses look like billing@example.com");
-  }
   c.currency = m_books.config.currency;
   if (!r.get(c_currency).empty())
     if (auto cur = r.currency(c_currency))

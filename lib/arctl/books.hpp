@@ -81,6 +81,10 @@ struct TableSchema {
 // tools, so anything else is refused rather than escaped.
 [[nodiscard]] std::optional<std::string> id_problem(std::string_view id);
 
+// E-mail addresses: "local@domain.tld" with no spaces or list separators;
+// returns why `email` is not one, or nothing.
+[[nodiscard]] std::optional<std::string> email_problem(std::string_view email);
+
 inline constexpr std::uint32_t k_none = 0xFFFFFFFFu;
 
 enum class DocKind : std::uint8_t { invoice, payment, adjustment };

@@ -267,6 +267,17 @@ Result<void> apply(const BooksDir& dir, const Change& change) {
 
 } // namespace
 
+Result<void> check_open_period(const BooksDir& dir,
+                               std::optional<Date> lock_date, Date date) {
+  if (lock_date && date <= *lock_date)
+    return fail(ExitCode::data,
+                fmt::format("{} is in a closed period: the books are locked "
+                            "up to {} (lock_date in {})",
+                            format_date(date), format_date(*lock_date),
+                            dir.shown(k_config_file)));
+  return {};
+}
+
 Result<void> commit(const BooksDir& dir, const BooksLock& lock,
                     const Change& change, std::optional<Date> lock_date) {
   if (lock.mode() != LockMode::exclusive)
@@ -274,12 +285,9 @@ Result<void> commit(const BooksDir& dir, const BooksLock& lock,
   if (change.empty())
     return {};
   for (const auto& e : change.entries())
-    if (lock_date && e.earliest && *e.earliest <= *lock_date)
-      return fail(ExitCode::data,
-                  fmt::format("{} is in a closed period: the books are locked "
-                              "up to {} (lock_date in {})",
-                              format_date(*e.earliest), format_date(*lock_date),
-                              dir.shown(k_config_file)));
+    if (e.earliest)
+      if (auto open = check_open_period(dir, lock_date, *e.earliest); !open)
+        return open;
   // The journal: enough to undo every step below.
   std::string journal;
   for (const auto& e : change.entries()) {

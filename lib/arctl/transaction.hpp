@@ -73,6 +73,13 @@ private:
   std::vector<Entry> m_ops;
 };
 
+// Refuses (ExitCode::data) a fact dated on or before the lock date: the
+// periods up to it are closed. commit applies it to every dated fact; a
+// --dry-run asks it directly.
+[[nodiscard]] Result<void> check_open_period(const BooksDir& dir,
+                                             std::optional<Date> lock_date,
+                                             Date date);
+
 // Writes `change` into the books. `lock` must be exclusive. A fact dated on
 // or before `lock_date` is refused (ExitCode::data) before anything is
 // written: periods up to the lock date are closed. Order of work:

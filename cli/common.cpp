@@ -110,4 +110,9 @@ std::optional<Date> date_option(std::string_view option,
   return *d;
 }
 
+std::optional<Date> date_or_today(std::string_view option,
+                                  const std::optional<std::string>& text) {
+  return text ? date_option(option, *text) : std::optional(today());
+}
+
 } // namespace arctl::cli

@@ -65,6 +65,11 @@ void print(std::string_view text);
 [[nodiscard]] std::optional<Date> date_option(std::string_view option,
                                               const std::string& text);
 
+// The date an optional date option gives, or today when it was not given;
+// nullopt after a usage error naming the option when it is not a date.
+[[nodiscard]] std::optional<Date>
+date_or_today(std::string_view option, const std::optional<std::string>& text);
+
 // Prints a usage error naming the option; returns 64.
 int usage_error(std::string_view option, std::string_view message);
 

@@ -294,13 +294,10 @@ void register_customer(CLI::App& app, const GlobalOptions& global,
                   "Print the line that would be appended and write nothing");
     commands.push_back(
         {sub, [&global, o, kind, hold] {
-           Date date = today();
-           if (o->date) {
-             const auto d = date_option("--date", *o->date);
-             if (!d)
-               return static_cast<int>(ExitCode::usage);
-             date = *d;
-           }
+           const auto day = date_or_today("--date", o->date);
+           if (!day)
+             return static_cast<int>(ExitCode::usage);
+           const Date date = *day;
            return write_books(
                global, o->dry_run,
                [&](const Books& books) {
@@ -327,13 +324,10 @@ void register_customer(CLI::App& app, const GlobalOptions& global,
         ->option_text("YYYY-MM-DD");
     add_format_option(*sub, o->format);
     commands.push_back({sub, [&global, o] {
-                          Date as_of = today();
-                          if (o->as_of) {
-                            const auto d = date_option("--as-of", *o->as_of);
-                            if (!d)
-                              return static_cast<int>(ExitCode::usage);
-                            as_of = *d;
-                          }
+                          const auto day = date_or_today("--as-of", o->as_of);
+                          if (!day)
+                            return static_cast<int>(ExitCode::usage);
+                          const Date as_of = *day;
                           return read_books(global, [&](const Books& books) {
                             const auto ledger = compute_ledger(books, as_of);
                             print(render(customer_table(books, ledger),
@@ -354,13 +348,10 @@ void register_customer(CLI::App& app, const GlobalOptions& global,
         ->option_text("YYYY-MM-DD");
     add_format_option(*sub, o->format);
     commands.push_back({sub, [&global, o] {
-                          Date as_of = today();
-                          if (o->as_of) {
-                            const auto d = date_option("--as-of", *o->as_of);
-                            if (!d)
-                              return static_cast<int>(ExitCode::usage);
-                            as_of = *d;
-                          }
+                          const auto day = date_or_today("--as-of", o->as_of);
+                          if (!day)
+                            return static_cast<int>(ExitCode::usage);
+                          const Date as_of = *day;
                           return read_books(global, [&](const Books& books) {
                             const auto index = find_customer_id(books, o->id);
                             if (!index)

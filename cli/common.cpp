@@ -1,5 +1,8 @@
 #include "common.hpp"
 
+#include "arctl/check.hpp"
+#include "arctl/transaction.hpp"
+
 #include <fmt/format.h>
 
 #include <chrono>
@@ -113,6 +116,21 @@ std::optional<Date> date_option(std::string_view option,
 std::optional<Date> date_or_today(std::string_view option,
                                   const std::optional<std::string>& text) {
   return text ? date_option(option, *text) : std::optional(today());
+}
+
+int read_books(const GlobalOptions& global,
+               const std::function<int(const Books&)>& run) {
+  auto dir = find_books(global);
+  if (!dir)
+    return report(dir.error());
+  auto lock =
+      BooksLock::acquire(*dir, LockMode::shared, std::chrono::seconds(10));
+  if (!lock)
+    return report(lock.error());
+  auto books = open_books(*dir, {});
+  if (!books)
+    return report(books.error());
+  return run(**books);
 }
 
 } // namespace arctl::cli

@@ -32,6 +32,7 @@ using Commands = std::vector<Command>;
 // options to `app` and its body to `commands`.
 void register_init(CLI::App& app, const GlobalOptions& global, Commands& commands);
 void register_check(CLI::App& app, const GlobalOptions& global, Commands& commands);
+void register_invoice(CLI::App& app, const GlobalOptions& global, Commands& commands);
 void register_customer(CLI::App& app, const GlobalOptions& global, Commands& commands);
 
 // Finds the books from --books, ARCTL_BOOKS or the current directory.
@@ -44,6 +45,11 @@ void register_customer(CLI::App& app, const GlobalOptions& global, Commands& com
 // A progress indicator on stderr when it is a terminal; else an empty
 // function, so scripts and cron logs stay clean.
 [[nodiscard]] ProgressFn progress_on_stderr();
+
+// For a report: finds the books, takes the shared lock, reads them (bad
+// books are reported, exit 65) and runs `run` on them.
+int read_books(const GlobalOptions& global,
+               const std::function<int(const Books&)>& run);
 
 // Prints an error with its diagnostics to stderr; returns its exit code.
 int report(const Error& error);

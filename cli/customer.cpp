@@ -137,22 +137,7 @@ int write_books(const GlobalOptions& global, bool dry_run,
   return 0;
 }
 
-// The path of every command that reads: the shared lock (waiting for a
-// writer to finish), valid books, then the report.
-int read_books(const GlobalOptions& global,
-               const std::function<int(const Books&)>& run) {
-  auto dir = find_books(global);
-  if (!dir)
-    return report(dir.error());
-  auto lock =
-      BooksLock::acquire(*dir, LockMode::shared, std::chrono::seconds(10));
-  if (!lock)
-    return report(lock.error());
-  auto books = open_books(*dir, {});
-  if (!books)
-    return report(books.error());
-  return run(**books);
-}
+
 
 // `customer show` as aligned "field  value" lines; a value of several lines
 // (an address) continues under itself.

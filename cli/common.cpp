@@ -133,4 +133,15 @@ int read_books(const GlobalOptions& global,
   return run(**books);
 }
 
+int read_ledger(const GlobalOptions& global,
+                const std::optional<std::string>& as_of,
+                const std::function<int(const Books&, const Ledger&)>& run) {
+  const auto day = date_or_today("--as-of", as_of);
+  if (!day)
+    return static_cast<int>(ExitCode::usage);
+  return read_books(global, [&](const Books& books) {
+    return run(books, compute_ledger(books, *day));
+  });
+}
+
 } // namespace arctl::cli

@@ -5,6 +5,7 @@
 #include "arctl/books.hpp"
 #include "arctl/dates.hpp"
 #include "arctl/error.hpp"
+#include "arctl/ledger.hpp"
 #include "arctl/report.hpp"
 
 #include <CLI/CLI.hpp>
@@ -50,6 +51,12 @@ void register_customer(CLI::App& app, const GlobalOptions& global, Commands& com
 // books are reported, exit 65) and runs `run` on them.
 int read_books(const GlobalOptions& global,
                const std::function<int(const Books&)>& run);
+
+// For a report as of a date: the --as-of option (else today), then the
+// books read as read_books does, then `run` on them and their ledger.
+int read_ledger(const GlobalOptions& global,
+                const std::optional<std::string>& as_of,
+                const std::function<int(const Books&, const Ledger&)>& run);
 
 // Prints an error with its diagnostics to stderr; returns its exit code.
 int report(const Error& error);

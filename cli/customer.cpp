@@ -309,16 +309,13 @@ void register_customer(CLI::App& app, const GlobalOptions& global,
         ->option_text("YYYY-MM-DD");
     add_format_option(*sub, o->format);
     commands.push_back({sub, [&global, o] {
-                          const auto day = date_or_today("--as-of", o->as_of);
-                          if (!day)
-                            return static_cast<int>(ExitCode::usage);
-                          const Date as_of = *day;
-                          return read_books(global, [&](const Books& books) {
-                            const auto ledger = compute_ledger(books, as_of);
-                            print(render(customer_table(books, ledger),
-                                         *parse_format(o->format)));
-                            return 0;
-                          });
+                          return read_ledger(
+                              global, o->as_of,
+                              [&](const Books& books, const Ledger& ledger) {
+                                print(render(customer_table(books, ledger),
+                                             *parse_format(o->format)));
+                                return 0;
+                              });
                         }});
   }
 
@@ -333,15 +330,12 @@ void register_customer(CLI::App& app, const GlobalOptions& global,
         ->option_text("YYYY-MM-DD");
     add_format_option(*sub, o->format);
     commands.push_back({sub, [&global, o] {
-                          const auto day = date_or_today("--as-of", o->as_of);
-                          if (!day)
-                            return static_cast<int>(ExitCode::usage);
-                          const Date as_of = *day;
-                          return read_books(global, [&](const Books& books) {
+                          return read_ledger(global, o->as_of,
+                                             [&](const Books& books,
+                                                 const Ledger& ledger) {
                             const auto index = find_customer_id(books, o->id);
                             if (!index)
                               return report(index.error());
-                            const auto ledger = compute_ledger(books, as_of);
                             const auto details =
                                 customer_details(books, ledger, *index);
                             switch (*parse_format(o->format)) {

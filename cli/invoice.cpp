@@ -41,9 +41,6 @@ void register_invoice(CLI::App& app, const GlobalOptions& global,
   add_format_option(*list, o->format);
 
   commands.push_back({list, [&global, o] {
-    const auto as_of = date_or_today("--as-of", o->as_of);
-    if (!as_of)
-      return static_cast<int>(ExitCode::usage);
     InvoiceFilter filter;
     filter.open = o->open;
     filter.overdue = o->overdue;
@@ -56,14 +53,14 @@ void register_invoice(CLI::App& app, const GlobalOptions& global,
         if (!*target)
           return static_cast<int>(ExitCode::usage);
       }
-    return read_books(global, [&](const Books& books) {
+    return read_ledger(global, o->as_of, [&](const Books& books,
+                                             const Ledger& ledger) {
       for (const auto& id : o->customers) {
         auto index = find_customer_id(books, id);
         if (!index)
           return report(index.error());
         filter.customers.push_back(*index);
       }
-      const auto ledger = compute_ledger(books, *as_of);
       print(render(invoice_list(books, ledger, filter),
                    *parse_format(o->format)));
       return 0;

@@ -306,13 +306,14 @@ const char* kind_noun(DocKind k) {
   return "";
 }
 
-const char* kind_file(DocKind k) {
+// The file a kind of document is kept in, as the schema names it.
+std::string_view kind_file(DocKind k) {
   switch (k) {
-  case DocKind::invoice: return "invoices.csv";
-  case DocKind::payment: return "payments.csv";
-  case DocKind::adjustment: return "adjustments.csv";
+  case DocKind::invoice: return schema(Table::invoices).file;
+  case DocKind::payment: return schema(Table::payments).file;
+  case DocKind::adjustment: return schema(Table::adjustments).file;
   }
-  return "";
+  return {};
 }
 
 // Reads one file: maps its header to known columns and hands each row to a

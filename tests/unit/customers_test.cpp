@@ -7,17 +7,10 @@
 #include <doctest/doctest.h>
 
 using namespace arctl;
+using arctl::testing::day;
 using arctl::testing::TempBooks;
 
 namespace {
-
-Date d(const char* text) { return *parse_date(text); }
-
-std::unique_ptr<Books> load(const TempBooks& b) {
-  auto books = open_books(b.dir(), {});
-  REQUIRE(books.has_value());
-  return std::move(*books);
-}
 
 // ACME (USD, limit 5000.00) with an invoice; BETA without any facts.
 void add_customers(TempBooks& b) {
@@ -54,7 +47,7 @@ std::string refusal(const Result<PlannedChange>& plan, ExitCode exit) {
 TEST_CASE("a new customer is written in canonical form") {
   TempBooks b;
   add_customers(b);
-  const auto books = load(b);
+  const auto books = b.open();
   auto c = draft("GAMMA", "Gamma, \"the\" Co");
   c.email = "billing@gamma.example";
   c.terms = "2/10 NET 30";
@@ -74,7 +67,7 @@ TEST_CASE("a new customer is written in canonical form") {
 TEST_CASE("a new customer is refused with the option that is wrong") {
   TempBooks b;
   add_customers(b);
-  const auto books = load(b);
+  const auto books = b.open();
   auto c = draft("GAMMA", "Gamma Co");
 
   SUBCASE("an id that is not an id") {
@@ -148,12 +141,12 @@ TEST_CASE("a new customer is refused with the option that is wrong") {
 TEST_CASE("an unknown customer on the command line is bad data") {
   TempBooks b;
   add_customers(b);
-  const auto books = load(b);
+  const auto books = b.open();
   auto c = draft("NOBODY", "Nobody");
   CHECK(refusal(plan_edit_customer(*books, c), ExitCode::data) ==
         "unknown customer \"NOBODY\"");
   CHECK(refusal(plan_customer_event(*books, EventKind::hold, "NOBODY",
-                                    d("2026-03-01"), "late"),
+                                    day("2026-03-01"), "late"),
                 ExitCode::data) == "unknown customer \"NOBODY\"");
   const auto found = find_customer_id(*books, "BETA");
   REQUIRE(found.has_value());
@@ -166,7 +159,7 @@ TEST_CASE("records follow the file's own header, users' columns included") {
           "name,region,id,credit_limit,email,currency,terms,tax_id,address,"
           "dunning\n"
           "Acme Corp,West,ACME,5000.00,,,,,,\n");
-  const auto books = load(b);
+  const auto books = b.open();
 
   SUBCASE("a new customer") {
     auto c = draft("GAMMA", "Gamma Co");
@@ -277,7 +270,7 @@ TEST_CASE("an edit rewrites only the edited customer") {
   b.add("customers.csv",
         "\"DELTA\",\"Delta\",,,,,,\"1 Main St\r\nSpringfield\",\r\n");
   const auto before = b.read("customers.csv");
-  const auto books = load(b);
+  const auto books = b.open();
 
   auto c = draft("BETA", "Beta Limited");
   c.name.reset();
@@ -320,7 +313,7 @@ TEST_CASE("an edit rewrites only the edited customer") {
 TEST_CASE("a customer's currency is fixed once it has facts") {
   TempBooks b;
   add_customers(b);
-  const auto books = load(b);
+  const auto books = b.open();
   SUBCASE("with an invoice it cannot change") {
     CustomerDraft c;
     c.id = "ACME";
@@ -364,10 +357,10 @@ TEST_CASE("holds and releases alternate in date order") {
   add_customers(b);
   b.add("events.csv", "2026-03-01,hold,ACME,,,Over the limit\n"
                       "2026-03-10,release,ACME,,,Paid\n");
-  const auto books = load(b);
+  const auto books = b.open();
   const auto plan = [&](EventKind kind, const char* date,
                         std::string_view reason = "why") {
-    return plan_customer_event(*books, kind, "ACME", d(date), reason);
+    return plan_customer_event(*books, kind, "ACME", day(date), reason);
   };
 
   SUBCASE("a hold after the release is appended to events.csv") {
@@ -375,7 +368,7 @@ TEST_CASE("holds and releases alternate in date order") {
     CHECK(added(p) == "2026-03-15,hold,ACME,,,Cheque bounced");
     REQUIRE(p->change.entries().size() == 1);
     CHECK(p->change.entries()[0].file == "events.csv");
-    CHECK(p->change.entries()[0].earliest == d("2026-03-15"));
+    CHECK(p->change.entries()[0].earliest == day("2026-03-15"));
   }
   SUBCASE("a hold of a customer on hold is refused") {
     CHECK(refusal(plan(EventKind::hold, "2026-03-05"), ExitCode::data) ==
@@ -409,14 +402,14 @@ TEST_CASE("holds and releases alternate in date order") {
     TempBooks b2;
     add_customers(b2);
     b2.add("events.csv", "2026-03-01,hold,ACME,,,Over the limit\n");
-    const auto books2 = load(b2);
+    const auto books2 = b2.open();
     CHECK(added(plan_customer_event(*books2, EventKind::release, "ACME",
-                                    d("2026-03-02"), "")) ==
+                                    day("2026-03-02"), "")) ==
           "2026-03-02,release,ACME,,,");
   }
   SUBCASE("another customer's events do not count") {
     CHECK(added(plan_customer_event(*books, EventKind::hold, "BETA",
-                                    d("2026-03-05"), "Late")) ==
+                                    day("2026-03-05"), "Late")) ==
           "2026-03-05,hold,BETA,,,Late");
   }
 }
@@ -425,13 +418,13 @@ TEST_CASE("a hold in a closed period is refused before anything is written") {
   TempBooks b;
   b.write("arctl.toml", "[books]\nlock_date = \"2026-03-31\"\n");
   add_customers(b);
-  const auto books = load(b);
+  const auto books = b.open();
   CHECK(refusal(plan_customer_event(*books, EventKind::hold, "ACME",
-                                    d("2026-03-31"), "Late"),
+                                    day("2026-03-31"), "Late"),
                 ExitCode::data) ==
         "2026-03-31 is in a closed period: the books are locked up to "
         "2026-03-31 (lock_date in arctl.toml)");
-  CHECK(plan_customer_event(*books, EventKind::hold, "ACME", d("2026-04-01"),
+  CHECK(plan_customer_event(*books, EventKind::hold, "ACME", day("2026-04-01"),
                             "Late")
             .has_value());
 }
@@ -440,16 +433,16 @@ TEST_CASE("the list shows hold status as of its date") {
   TempBooks b;
   add_customers(b);
   b.add("events.csv", "2026-03-01,hold,BETA,,,Late\n");
-  const auto books = load(b);
+  const auto books = b.open();
   const auto before =
-      customer_table(*books, compute_ledger(*books, d("2026-02-28")));
+      customer_table(*books, compute_ledger(*books, day("2026-02-28")));
   REQUIRE(before.rows.size() == 2);
   CHECK(before.rows[0] ==
         std::vector<std::string>{"ACME", "Acme Corp", "ap@acme.example", "USD",
                                  "net 30", "5000.00", "yes", ""});
   CHECK(before.rows[1][7] == "");
   const auto after =
-      customer_table(*books, compute_ledger(*books, d("2026-03-01")));
+      customer_table(*books, compute_ledger(*books, day("2026-03-01")));
   CHECK(after.rows[1] == std::vector<std::string>{"BETA", "Beta LLC", "", "USD",
                                                   "net 30", "1200.50", "yes",
                                                   "yes"});
@@ -460,7 +453,7 @@ TEST_CASE("the details of a customer follow the ledger's date") {
   add_customers(b);
   b.add("payments.csv", "PAY-1,2026-02-10,ACME,30.00,USD,check,,,\n");
   b.add("allocations.csv", "2026-02-12,PAY-1,INV-1,30.00,\n");
-  const auto books = load(b);
+  const auto books = b.open();
   const auto value = [](const std::vector<CustomerDetail>& ds,
                         std::string_view field) {
     for (const auto& x : ds)
@@ -470,7 +463,7 @@ TEST_CASE("the details of a customer follow the ledger's date") {
     return std::string();
   };
   const auto on = [&](const char* date) {
-    return customer_details(*books, compute_ledger(*books, d(date)), 0);
+    return customer_details(*books, compute_ledger(*books, day(date)), 0);
   };
   const auto paid_not_applied = on("2026-02-10");
   CHECK(value(paid_not_applied, "open_balance") == "100.00");

@@ -5,11 +5,10 @@
 #include <doctest/doctest.h>
 
 using namespace arctl;
+using arctl::testing::day;
 using arctl::testing::TempBooks;
 
 namespace {
-Date d(const char* text) { return *parse_date(text); }
-
 // INV-1 100.00 due 02-04 partly paid; INV-2 paid in full; INV-3 void;
 // INV-4 disputed, due 03-31; INV-5 issued later.
 struct Fixture {
@@ -28,15 +27,12 @@ struct Fixture {
                              "2026-01-20,PAY-1,INV-2,20.00,\n");
     b.add("adjustments.csv", "ADJ-1,2026-01-08,void,BETA,INV-3,,,USD,\n");
     b.add("events.csv", "2026-03-05,dispute,BETA,INV-4,,wrong price\n");
-    auto loaded = load_books(b.dir(), {});
-    REQUIRE(loaded.has_value());
-    REQUIRE(loaded->problems.empty());
-    books = std::move(loaded->books);
+    books = b.load();
   }
   std::vector<std::string> ids(const InvoiceFilter& f, const char* as_of) {
     std::vector<std::string> out;
     for (const auto& row :
-         invoice_list(*books, compute_ledger(*books, d(as_of)), f).rows)
+         invoice_list(*books, compute_ledger(*books, day(as_of)), f).rows)
       out.push_back(row[0] + ":" + row[7] + ":" + row[8]);
     return out;
   }
@@ -66,7 +62,7 @@ TEST_CASE("the invoice list filters by status, dispute, customer and date") {
         std::vector<std::string>{"INV-4:open:"});
   InvoiceFilter beta;
   beta.customers = {1};
-  beta.from = d("2026-02-01");
+  beta.from = day("2026-02-01");
   CHECK(f.ids(beta, "2026-12-31") ==
         std::vector<std::string>{"INV-4:overdue:275", "INV-5:overdue:183"});
 }

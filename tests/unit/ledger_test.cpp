@@ -5,18 +5,10 @@
 #include <doctest/doctest.h>
 
 using namespace arctl;
+using arctl::testing::day;
 using arctl::testing::TempBooks;
 
 namespace {
-
-Date d(const char* text) { return *parse_date(text); }
-
-std::unique_ptr<Books> load(const TempBooks& b) {
-  auto loaded = load_books(b.dir(), {});
-  REQUIRE(loaded.has_value());
-  REQUIRE(loaded->problems.empty());
-  return std::move(loaded->books);
-}
 
 // INV-1 100.00 issued 01-05, due 02-04; PAY-1 60.00 received 01-20 and
 // applied on 01-25; INV-2 50.00 issued 02-01, due 03-03.
@@ -34,19 +26,19 @@ void add_facts(TempBooks& b) {
 TEST_CASE("only facts dated on or before the as-of date count") {
   TempBooks b;
   add_facts(b);
-  const auto books = load(b);
+  const auto books = b.load();
   SUBCASE("before the invoice") {
-    const auto l = compute_ledger(*books, d("2026-01-04"));
+    const auto l = compute_ledger(*books, day("2026-01-04"));
     CHECK_FALSE(l.invoices[0].issued);
     CHECK(l.invoices[0].open == 0);
   }
   SUBCASE("before the payment") {
-    const auto l = compute_ledger(*books, d("2026-01-19"));
+    const auto l = compute_ledger(*books, day("2026-01-19"));
     CHECK(l.invoices[0].open == 10000);
     CHECK(l.payments[0].left == 0);
   }
   SUBCASE("between the payment and its application") {
-    const auto l = compute_ledger(*books, d("2026-01-22"));
+    const auto l = compute_ledger(*books, day("2026-01-22"));
     CHECK(l.invoices[0].open == 10000);
     CHECK(l.payments[0].left == 6000);
     const auto p = customer_position(*books, l, 0);
@@ -56,7 +48,7 @@ TEST_CASE("only facts dated on or before the as-of date count") {
     CHECK(credit_used(*books, l, 0) == 4000);
   }
   SUBCASE("after the application") {
-    const auto l = compute_ledger(*books, d("2026-01-25"));
+    const auto l = compute_ledger(*books, day("2026-01-25"));
     CHECK(l.invoices[0].open == 4000);
     CHECK(l.invoices[0].paid == 6000);
     CHECK(l.payments[0].left == 0);
@@ -67,12 +59,12 @@ TEST_CASE("only facts dated on or before the as-of date count") {
 TEST_CASE("the oldest overdue item is the open one due first") {
   TempBooks b;
   add_facts(b);
-  const auto books = load(b);
-  CHECK_FALSE(customer_position(*books, compute_ledger(*books, d("2026-02-04")),
+  const auto books = b.load();
+  CHECK_FALSE(customer_position(*books, compute_ledger(*books, day("2026-02-04")),
                                 0)[0]
                   .oldest_overdue);
   const auto p =
-      customer_position(*books, compute_ledger(*books, d("2026-03-10")), 0);
+      customer_position(*books, compute_ledger(*books, day("2026-03-10")), 0);
   REQUIRE(p[0].oldest_overdue);
   CHECK(*p[0].oldest_overdue == 0u);
   CHECK(p[0].open == 4000 + 5000);
@@ -87,8 +79,8 @@ TEST_CASE("write-offs, discounts, credits and voids change what is open") {
         "CM-1,2026-02-11,credit,ACME,INV-2,,20.00,USD,damaged\n"
         "ADJ-2,2026-02-12,discount,ACME,INV-2,,1.00,USD,\n");
   b.add("allocations.csv", "2026-02-11,CM-1,INV-2,5.00,\n");
-  const auto books = load(b);
-  const auto l = compute_ledger(*books, d("2026-02-28"));
+  const auto books = b.load();
+  const auto l = compute_ledger(*books, day("2026-02-28"));
   CHECK(l.invoices[0].open == 0);
   CHECK(l.invoices[0].written_off == 4000);
   CHECK(l.invoices[1].open == 5000 - 500 - 100);
@@ -105,14 +97,14 @@ TEST_CASE("disputes and holds are followed in date order") {
   b.add("events.csv", "2026-02-02,dispute,ACME,INV-2,20.00,price\n"
                       "2026-02-03,hold,ACME,,,over limit\n"
                       "2026-02-20,resolve,ACME,INV-2,,\n");
-  const auto books = load(b);
-  auto l = compute_ledger(*books, d("2026-02-10"));
+  const auto books = b.load();
+  auto l = compute_ledger(*books, day("2026-02-10"));
   CHECK(l.invoices[1].disputed);
   CHECK(l.invoices[1].disputed_part == 2000);
   CHECK(l.customers[0].on_hold);
   CHECK(l.customers[0].hold_reason == "over limit");
   CHECK(customer_position(*books, l, 0)[0].disputed == 2000);
-  l = compute_ledger(*books, d("2026-02-20"));
+  l = compute_ledger(*books, day("2026-02-20"));
   CHECK_FALSE(l.invoices[1].disputed);
   CHECK(l.customers[0].on_hold);
 }
@@ -121,7 +113,7 @@ TEST_CASE("a rule broken is reported and the fact does not count") {
   TempBooks b;
   add_facts(b);
   b.add("allocations.csv", "2026-02-02,PAY-1,INV-2,1.00,\n");
-  const auto books = load(b);
+  const auto books = b.load();
   std::vector<LedgerProblem> problems;
   const auto l = compute_ledger(*books, k_end_of_time,
                                 [&](const LedgerProblem& p) {
@@ -140,7 +132,7 @@ TEST_CASE("the example books' balances agree with figures worked out apart") {
   auto loaded = load_books(BooksDir{ARCTL_EXAMPLES_DIR, ""}, {});
   REQUIRE(loaded.has_value());
   const auto& books = *loaded->books;
-  const auto l = compute_ledger(books, d("2026-11-20"));
+  const auto l = compute_ledger(books, day("2026-11-20"));
   std::int64_t open_usd = 0, unapplied_usd = 0, open_eur = 0;
   for (std::uint32_t c = 0; c < books.customers.size(); ++c)
     for (const auto& p : customer_position(books, l, c)) {

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 using namespace arctl;
+using arctl::testing::day;
 using arctl::testing::TempBooks;
 
 TEST_CASE("numbers are formatted from the pattern") {
@@ -33,13 +34,12 @@ TEST_CASE("the next number follows the highest in use, void or not") {
         "INV-2025-00090,ACME,2025-12-30,2026-01-29,USD,,1.00,0.00,1.00,,\n");
   b.add("adjustments.csv",
         "ADJ-1,2026-01-07,void,ACME,INV-2026-00007,,,USD,duplicate\n");
-  auto loaded = load_books(b.dir(), {});
-  REQUIRE(loaded.has_value());
-  const auto& books = *loaded->books;
+  const auto loaded = b.load();
+  const auto& books = *loaded;
   const auto p = "INV-{year}-{seq:05}";
-  CHECK(next_number(books, p, *parse_date("2026-03-01")) == "INV-2026-00008");
-  CHECK(next_number(books, p, *parse_date("2025-12-31")) == "INV-2025-00091");
-  CHECK(next_number(books, p, *parse_date("2027-01-01")) == "INV-2027-00001");
-  CHECK(next_number(books, "PAY-{seq:04}", *parse_date("2026-03-01")) ==
+  CHECK(next_number(books, p, day("2026-03-01")) == "INV-2026-00008");
+  CHECK(next_number(books, p, day("2025-12-31")) == "INV-2025-00091");
+  CHECK(next_number(books, p, day("2027-01-01")) == "INV-2027-00001");
+  CHECK(next_number(books, "PAY-{seq:04}", day("2026-03-01")) ==
         "PAY-0001");
 }

@@ -3,8 +3,11 @@
 #pragma once
 
 #include "arctl/books.hpp"
+#include "arctl/check.hpp"
 #include "arctl/config.hpp"
 #include "arctl/transaction.hpp"
+
+#include <doctest/doctest.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -13,6 +16,9 @@
 #include <string>
 
 namespace arctl::testing {
+
+// A date written as in the books, for short tests.
+inline Date day(const char* text) { return *parse_date(text); }
 
 class TempBooks {
 public:
@@ -48,6 +54,20 @@ public:
     return s.str();
   }
   [[nodiscard]] BooksDir dir() const { return {m_path, ""}; }
+
+  // The books read, every row readable (the rules across rows may fail).
+  [[nodiscard]] std::unique_ptr<Books> load() const {
+    auto loaded = load_books(dir(), {});
+    REQUIRE(loaded.has_value());
+    REQUIRE(loaded->problems.empty());
+    return std::move(loaded->books);
+  }
+  // The books read and valid, as every command opens them.
+  [[nodiscard]] std::unique_ptr<Books> open() const {
+    auto books = open_books(dir(), {});
+    REQUIRE(books.has_value());
+    return std::move(*books);
+  }
   [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
 
 private:

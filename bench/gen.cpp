@@ -883,7 +883,8 @@ private:
                    qty.to_string(), price_text(price, cur),
                    discount ? money(discount, cur) : std::string(), code,
                    money(amount.minor(), cur),
-                   code.empty() ? std::string() : money(line_tax, cur)});
+                   code.empty() ? std::string() : money(line_tax, cur),
+                   std::string()});
     }
     const std::int64_t total = amounts + exclusive_tax;
     const Day due = to_day(c.terms.due_date(to_date(day)));

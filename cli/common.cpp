@@ -9,6 +9,8 @@
 #include <ctime>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <cerrno>
 #include <unistd.h>
 
 namespace arctl::cli {
@@ -142,6 +144,80 @@ int read_ledger(const GlobalOptions& global,
   return read_books(global, [&](const Books& books) {
     return run(books, compute_ledger(books, *day));
   });
+}
+
+// Prints what a change would write: appended records as they are, a
+// replaced record as in a diff, each line of the old one after '-' and of
+// the new one after '+'.
+void print_plan(const PlannedChange& plan) {
+  std::string out;
+  const auto lines = [&out](std::string_view prefix, std::string_view record) {
+    for (;;) {
+      const auto nl = record.find('\n');
+      out += prefix;
+      out += record.substr(0, nl);
+      out += '\n';
+      if (nl == std::string_view::npos)
+        break;
+      record.remove_prefix(nl + 1);
+    }
+  };
+  const bool replace = !plan.removed.empty();
+  for (const auto& r : plan.removed)
+    lines("-", r);
+  for (const auto& a : plan.added)
+    lines(replace ? "+" : "", a);
+  print(out);
+}
+
+// The path of every command that writes: the books' exclusive lock (fail
+// fast: another writer is at work), valid books, a planned change, then
+// commit, or only show it with --dry-run.
+int write_books(const GlobalOptions& global, bool dry_run,
+                const std::function<Result<PlannedChange>(const Books&)>& plan,
+                const std::function<std::string(const PlannedChange&)>& done) {
+  auto dir = find_books(global);
+  if (!dir)
+    return report(dir.error());
+  auto lock = BooksLock::acquire(*dir, LockMode::exclusive);
+  if (!lock)
+    return report(lock.error());
+  auto books = open_books(*dir, {});
+  if (!books)
+    return report(books.error());
+  auto planned = plan(**books);
+  if (!planned)
+    return report(planned.error());
+  if (dry_run) {
+    print_plan(*planned);
+    return 0;
+  }
+  if (auto r = commit(*dir, *lock, planned->change, (*books)->config.lock_date);
+      !r)
+    return report(r.error());
+  print(done(*planned) + "\n");
+  return 0;
+}
+
+Result<std::string> read_input(std::string_view option,
+                               const std::string& path) {
+  std::FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+  if (!f)
+    return fail(ExitCode::no_input, fmt::format("{}: cannot open {}: {}",
+                                                option, path,
+                                                std::strerror(errno)));
+  std::string text;
+  char buf[65536];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0)
+    text.append(buf, n);
+  const bool failed = std::ferror(f) != 0;
+  if (f != stdin)
+    std::fclose(f);
+  if (failed)
+    return fail(ExitCode::no_input,
+                fmt::format("{}: cannot read {}", option, path));
+  return text;
 }
 
 } // namespace arctl::cli

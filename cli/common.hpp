@@ -7,6 +7,7 @@
 #include "arctl/error.hpp"
 #include "arctl/ledger.hpp"
 #include "arctl/report.hpp"
+#include "arctl/transaction.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -57,6 +58,22 @@ int read_books(const GlobalOptions& global,
 int read_ledger(const GlobalOptions& global,
                 const std::optional<std::string>& as_of,
                 const std::function<int(const Books&, const Ledger&)>& run);
+
+// Prints what a change would write: appended records as they are, a
+// replaced record as in a diff.
+void print_plan(const PlannedChange& plan);
+
+// The path of every command that writes: the books' exclusive lock (fail
+// fast: another writer is at work), valid books, a planned change, then
+// commit and print what `done` says, or with --dry-run only show the plan.
+int write_books(const GlobalOptions& global, bool dry_run,
+                const std::function<Result<PlannedChange>(const Books&)>& plan,
+                const std::function<std::string(const PlannedChange&)>& done);
+
+// The whole content of a file, or of stdin for "-"; `option` names the
+// option or argument in errors (ExitCode::no_input).
+[[nodiscard]] Result<std::string> read_input(std::string_view option,
+                                             const std::string& path);
 
 // Prints an error with its diagnostics to stderr; returns its exit code.
 int report(const Error& error);

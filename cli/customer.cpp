@@ -84,61 +84,6 @@ void add_field_options(CLI::App& sub, FieldOptions& o, bool is_edit) {
                "Print what would be written and write nothing");
 }
 
-// Prints what a change would write: appended records as they are, a
-// replaced record as in a diff, each line of the old one after '-' and of
-// the new one after '+'.
-void print_plan(const PlannedChange& plan) {
-  std::string out;
-  const auto lines = [&out](std::string_view prefix, std::string_view record) {
-    for (;;) {
-      const auto nl = record.find('\n');
-      out += prefix;
-      out += record.substr(0, nl);
-      out += '\n';
-      if (nl == std::string_view::npos)
-        break;
-      record.remove_prefix(nl + 1);
-    }
-  };
-  const bool replace = !plan.removed.empty();
-  for (const auto& r : plan.removed)
-    lines("-", r);
-  for (const auto& a : plan.added)
-    lines(replace ? "+" : "", a);
-  print(out);
-}
-
-// The path of every command that writes: the books' exclusive lock (fail
-// fast: another writer is at work), valid books, a planned change, then
-// commit, or only show it with --dry-run.
-int write_books(const GlobalOptions& global, bool dry_run,
-                const std::function<Result<PlannedChange>(const Books&)>& plan,
-                const std::function<std::string(const PlannedChange&)>& done) {
-  auto dir = find_books(global);
-  if (!dir)
-    return report(dir.error());
-  auto lock = BooksLock::acquire(*dir, LockMode::exclusive);
-  if (!lock)
-    return report(lock.error());
-  auto books = open_books(*dir, {});
-  if (!books)
-    return report(books.error());
-  auto planned = plan(**books);
-  if (!planned)
-    return report(planned.error());
-  if (dry_run) {
-    print_plan(*planned);
-    return 0;
-  }
-  if (auto r = commit(*dir, *lock, planned->change, (*books)->config.lock_date);
-      !r)
-    return report(r.error());
-  print(done(*planned) + "\n");
-  return 0;
-}
-
-
-
 // `customer show` as aligned "field  value" lines; a value of several lines
 // (an address) continues under itself.
 std::string details_table(const std::vector<CustomerDetail>& details) {

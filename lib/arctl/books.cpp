@@ -102,7 +102,7 @@ constexpr std::array customer_columns{"id"sv, "name"sv, "email"sv, "currency"sv,
 constexpr std::array customer_required{"id"sv, "name"sv};
 constexpr std::array invoice_columns{"id"sv, "customer"sv, "date"sv, "due"sv, "currency"sv, "terms"sv, "subtotal"sv, "tax"sv, "total"sv, "po"sv, "memo"sv};
 constexpr std::array invoice_required{"id"sv, "customer"sv, "date"sv, "due"sv, "currency"sv, "subtotal"sv, "tax"sv, "total"sv};
-constexpr std::array line_columns{"invoice"sv, "line"sv, "item"sv, "description"sv, "qty"sv, "unit_price"sv, "discount"sv, "tax_code"sv, "amount"sv, "tax"sv};
+constexpr std::array line_columns{"invoice"sv, "line"sv, "item"sv, "description"sv, "qty"sv, "unit_price"sv, "discount"sv, "tax_code"sv, "amount"sv, "tax"sv, "note"sv};
 constexpr std::array line_required{"invoice"sv, "line"sv, "qty"sv, "unit_price"sv, "amount"sv};
 constexpr std::array payment_columns{"id"sv, "date"sv, "customer"sv, "amount"sv, "currency"sv, "method"sv, "reference"sv, "bank_tx"sv, "memo"sv};
 constexpr std::array payment_required{"id"sv, "date"sv, "customer"sv, "amount"sv, "currency"sv};
@@ -168,7 +168,7 @@ namespace {
 // Names as written in the books, indexed by the enum's value.
 constexpr std::array k_method_names{""sv, "check"sv, "card"sv, "ach"sv, "wire"sv, "cash"sv, "other"sv};
 constexpr std::array k_adjustment_names{"credit"sv, "discount"sv, "writeoff"sv, "void"sv, "refund"sv, "reversal"sv};
-constexpr std::array k_event_names{"dispute"sv, "resolve"sv, "hold"sv, "release"sv};
+constexpr std::array k_event_names{"dispute"sv, "resolve"sv, "hold"sv, "release"sv, "override"sv};
 
 template <class E, std::size_t N>
 std::optional<E> from_name(const std::array<std::string_view, N>& names,
@@ -1184,8 +1184,9 @@ void Loader::event_row(Row& r) {
     return;
   e.kind = *kind;
   e.customer = r.customer(e_customer);
-  const bool about_invoice =
-      e.kind == EventKind::dispute || e.kind == EventKind::resolve;
+  const bool about_invoice = e.kind == EventKind::dispute ||
+                             e.kind == EventKind::resolve ||
+                             e.kind == EventKind::override_;
   if (about_invoice) {
     if (auto inv = r.document(e_invoice, "invoice", {DocKind::invoice});
         inv.valid()) {
@@ -1208,7 +1209,7 @@ void Loader::event_row(Row& r) {
               fmt::format("a {} concerns the customer, not an invoice",
                           kind_text));
   }
-  if (!about_invoice || e.kind == EventKind::resolve)
+  if (e.kind != EventKind::dispute)
     if (!r.get(e_amount).empty())
       r.problem(e_amount, "value-unexpected",
                 fmt::format("a {} has no amount", kind_text));
@@ -1216,6 +1217,11 @@ void Loader::event_row(Row& r) {
     return;
   e.date = *date;
   e.reason = r.text(e_reason);
+  if (e.kind == EventKind::override_ && e.reason.empty())
+    r.problem(e_reason, "missing-value",
+              "an override of credit control needs its reason");
+  if (!r.ok)
+    return;
   m_books.events.push_back(e);
 }
 

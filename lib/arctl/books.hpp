@@ -99,7 +99,9 @@ struct DocRef {
 
 enum class PaymentMethod : std::uint8_t { unknown, check, card, ach, wire, cash, other };
 enum class AdjustmentKind : std::uint8_t { credit, discount, writeoff, void_, refund, reversal };
-enum class EventKind : std::uint8_t { dispute, resolve, hold, release };
+// override: an invoice issued past credit control (over the limit or on
+// hold), with the reason; it moves nothing.
+enum class EventKind : std::uint8_t { dispute, resolve, hold, release, override_ };
 
 [[nodiscard]] std::string_view to_string(PaymentMethod m);
 [[nodiscard]] std::string_view to_string(AdjustmentKind k);

@@ -1,5 +1,7 @@
 #include "arctl/csv.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cerrno>
@@ -549,6 +551,14 @@ std::size_t invalid_utf8_at(std::string_view text) {
     i += len;
   }
   return std::string_view::npos;
+}
+
+std::optional<std::string> utf8_problem(std::string_view text) {
+  const auto bad = invalid_utf8_at(text);
+  if (bad == std::string_view::npos)
+    return std::nullopt;
+  return fmt::format("byte 0x{:02X} is not valid UTF-8",
+                     static_cast<unsigned char>(text[bad]));
 }
 
 } // namespace arctl

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -82,6 +83,10 @@ void append_csv_record(std::string& out, std::span<const std::string> fields);
 // (overlong forms, surrogates and code points above U+10FFFF are invalid),
 // or npos when all of it is valid. ASCII is checked 8 bytes at a time.
 [[nodiscard]] std::size_t invalid_utf8_at(std::string_view text);
+
+// Why `text` cannot go into a UTF-8 file as it is ("byte 0xE9 is not valid
+// UTF-8"), or nothing.
+[[nodiscard]] std::optional<std::string> utf8_problem(std::string_view text);
 
 // Spreadsheet formula injection: a cell of user text that starts with '=',
 // '+', '-', '@', tab or CR is run as a formula by spreadsheets. Returns the

@@ -17,15 +17,6 @@ std::unexpected<Error> usage(std::string_view option, std::string message) {
   return fail(ExitCode::usage, fmt::format("{}: {}", option, message));
 }
 
-// Text from the command line goes into a UTF-8 file as it is.
-std::optional<std::string> utf8_problem(std::string_view text) {
-  const auto bad = invalid_utf8_at(text);
-  if (bad == std::string_view::npos)
-    return std::nullopt;
-  return fmt::format("byte 0x{:02X} is not valid UTF-8",
-                     static_cast<unsigned char>(text[bad]));
-}
-
 // A draft's values checked one by one and put in the form the books keep.
 struct CheckedFields {
   std::vector<FieldValue> values;
@@ -200,15 +191,11 @@ Result<PlannedChange> plan_add_customer(const Books& books,
   }
   fields.values.push_back({"id", draft.id});
 
-  auto header = read_header(books.dir, Table::customers);
-  if (!header)
-    return std::unexpected(std::move(header.error()));
-  auto record = format_record(*header, fields.values);
-  if (!record)
-    return std::unexpected(std::move(record.error()));
   PlannedChange plan;
-  plan.added.push_back(record->substr(0, record->size() - 1));
-  plan.change.append(Table::customers, std::move(*record));
+  if (auto ok = RecordAppender(books.dir, plan)
+                    .append(Table::customers, fields.values);
+      !ok)
+    return std::unexpected(std::move(ok.error()));
   return plan;
 }
 
@@ -326,21 +313,17 @@ Result<PlannedChange> plan_customer_event(const Books& books, EventKind kind,
                               books.dir.shown(schema(Table::events).file),
                               e.line));
 
-  auto header = read_header(books.dir, Table::events);
-  if (!header)
-    return std::unexpected(std::move(header.error()));
   const std::array<FieldValue, 4> values{{
       {"date", format_date(date)},
       {"kind", std::string(to_string(kind))},
       {"customer", std::string(id)},
       {"reason", std::string(reason)},
   }};
-  auto record = format_record(*header, values);
-  if (!record)
-    return std::unexpected(std::move(record.error()));
   PlannedChange plan;
-  plan.added.push_back(record->substr(0, record->size() - 1));
-  plan.change.append(Table::events, std::move(*record), date);
+  if (auto ok = RecordAppender(books.dir, plan)
+                    .append(Table::events, values, date);
+      !ok)
+    return std::unexpected(std::move(ok.error()));
   return plan;
 }
 

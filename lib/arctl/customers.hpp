@@ -34,14 +34,6 @@ struct CustomerDraft {
   std::optional<bool> dunning; // false: never dunned
 };
 
-// What a command would write: the Change to commit, and the records it
-// takes out and puts in (each without line ending), to show for --dry-run.
-struct PlannedChange {
-  Change change;
-  std::vector<std::string> removed;
-  std::vector<std::string> added;
-};
-
 // The index of customer `id`, or ExitCode::data: unknown customer "X".
 [[nodiscard]] Result<std::uint32_t> find_customer_id(const Books& books,
                                                      std::string_view id);

@@ -327,6 +327,8 @@ void Walk::event(const Event& e) {
     state = CustomerState{};
     return;
   }
+  case EventKind::override_:
+    return;
   }
 }
 

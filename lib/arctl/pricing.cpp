@@ -1,5 +1,6 @@
 #include "arctl/pricing.hpp"
 
+#include <algorithm>
 #include <vector>
 
 namespace arctl {
@@ -29,52 +30,59 @@ std::optional<PricedLine> price_line(const Config& config, Currency currency,
   return line;
 }
 
+std::optional<std::vector<TaxBreakdown>>
+tax_by_code(const Config& config, Currency currency,
+            std::span<const PricedLine> lines) {
+  std::vector<TaxBreakdown> out;
+  for (const auto& line : lines) {
+    if (!line.code)
+      continue;
+    auto it = std::find_if(out.begin(), out.end(), [&](const TaxBreakdown& t) {
+      return t.code == line.code;
+    });
+    if (it == out.end())
+      it = out.insert(out.end(), {line.code, Money::zero(currency),
+                                  Money::zero(currency)});
+    const auto base = add(it->base, line.amount);
+    const auto tax = add(it->tax, line.tax);
+    if (!base || !tax)
+      return std::nullopt;
+    it->base = *base;
+    it->tax = *tax;
+  }
+  if (config.tax_rounding == TaxRounding::invoice)
+    for (auto& t : out) {
+      const auto tax = tax_of(*t.code, t.base, config.rounding);
+      if (!tax)
+        return std::nullopt;
+      t.tax = *tax;
+    }
+  return out;
+}
+
 std::optional<InvoiceTotals> invoice_totals(const Config& config,
                                             Currency currency,
                                             std::span<const PricedLine> lines) {
-  auto sum = Money::zero(currency), tax = Money::zero(currency),
-       exclusive = Money::zero(currency);
-  // With tax rounded per invoice: each code's lines summed first.
-  std::vector<std::pair<const TaxCode*, Money>> bases;
+  auto sum = Money::zero(currency);
   for (const auto& line : lines) {
-    auto s = add(sum, line.amount);
+    const auto s = add(sum, line.amount);
     if (!s)
       return std::nullopt;
     sum = *s;
-    if (!line.code)
-      continue;
-    if (config.tax_rounding == TaxRounding::line) {
-      auto t = add(tax, line.tax);
-      auto e = line.code->inclusive ? std::optional(exclusive)
-                                    : add(exclusive, line.tax);
-      if (!t || !e)
-        return std::nullopt;
-      tax = *t;
-      exclusive = *e;
-      continue;
-    }
-    auto it = bases.begin();
-    while (it != bases.end() && it->first != line.code)
-      ++it;
-    if (it == bases.end())
-      bases.emplace_back(line.code, line.amount);
-    else if (auto b = add(it->second, line.amount))
-      it->second = *b;
-    else
-      return std::nullopt;
   }
-  for (const auto& [code, base] : bases) {
-    const auto t = tax_of(*code, base, config.rounding);
-    if (!t)
-      return std::nullopt;
-    tax = *add(tax, *t);
-    if (!code->inclusive)
-      exclusive = *add(exclusive, *t);
-  }
-  const auto total = add(sum, exclusive);
-  if (!total)
+  const auto taxes = tax_by_code(config, currency, lines);
+  if (!taxes)
     return std::nullopt;
-  return InvoiceTotals{*subtract(*total, tax), tax, *total};
+  auto tax = Money::zero(currency), total = sum;
+  for (const auto& t : *taxes) {
+    const auto all = add(tax, t.tax);
+    const auto with = t.code->inclusive ? std::optional(total) : add(total, t.tax);
+    if (!all || !with)
+      return std::nullopt;
+    tax = *all;
+    total = *with;
+  }
+  return InvoiceTotals{*subtract(total, tax), tax, total};
 }
 
 } // namespace arctl

@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <span>
+#include <vector>
 
 namespace arctl {
 
@@ -30,15 +31,29 @@ struct PricedLine {
 price_line(const Config& config, Currency currency, Decimal quantity,
            Decimal unit_price, Money discount, const TaxCode* code);
 
+// The tax of one code on an invoice: the sum of its lines' amounts (gross
+// for an inclusive code) and its tax, rounded per line or once per invoice
+// as configured.
+struct TaxBreakdown {
+  const TaxCode* code = nullptr;
+  Money base;
+  Money tax;
+};
+
+// One entry per tax code, in the order the codes first appear on the
+// lines. nullopt on overflow.
+[[nodiscard]] std::optional<std::vector<TaxBreakdown>>
+tax_by_code(const Config& config, Currency currency,
+            std::span<const PricedLine> lines);
+
 struct InvoiceTotals {
   Money subtotal; // total − tax
   Money tax;
   Money total; // Σ line amounts + exclusive tax
 };
 
-// The invoice's totals from its priced lines: tax is the sum of the lines'
-// taxes, or with tax rounded per invoice, each code's tax rounded once on
-// the sum of its lines' amounts.
+// The invoice's totals from its priced lines: the tax is the sum of
+// tax_by_code.
 [[nodiscard]] std::optional<InvoiceTotals>
 invoice_totals(const Config& config, Currency currency,
                std::span<const PricedLine> lines);

@@ -126,6 +126,24 @@ Result<std::string> format_record(const TableHeader& header,
   return record_of(header, cells, values, false);
 }
 
+Result<void> RecordAppender::append(Table table,
+                                    std::span<const FieldValue> values,
+                                    std::optional<Date> date) {
+  auto& header = m_headers[static_cast<std::size_t>(table)];
+  if (!header) {
+    auto read = read_header(m_dir, table);
+    if (!read)
+      return std::unexpected(std::move(read.error()));
+    header = std::move(*read);
+  }
+  auto record = format_record(*header, values);
+  if (!record)
+    return std::unexpected(std::move(record.error()));
+  m_plan.added.push_back(record->substr(0, record->size() - 1));
+  m_plan.change.append(table, std::move(*record), date);
+  return {};
+}
+
 Result<std::string> update_record(const RowRef& row,
                                   std::span<const FieldValue> changes) {
   std::vector<std::string_view> cells(row.fields.begin(), row.fields.end());

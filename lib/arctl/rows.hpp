@@ -7,9 +7,11 @@
 
 #include "arctl/books.hpp"
 #include "arctl/error.hpp"
+#include "arctl/transaction.hpp"
 
 #include <cstddef>
 #include <cstdint>
+#include <array>
 #include <functional>
 #include <optional>
 #include <span>
@@ -46,6 +48,25 @@ struct FieldValue {
 // fails (ExitCode::data) rather than being dropped.
 [[nodiscard]] Result<std::string>
 format_record(const TableHeader& header, std::span<const FieldValue> values);
+
+// Appends records to a plan, each in the order of its file's header (read
+// once per table), and keeps their text for a --dry-run to show.
+class RecordAppender {
+public:
+  RecordAppender(const BooksDir& dir, PlannedChange& plan)
+      : m_dir(dir), m_plan(plan) {}
+
+  // A fact passes its date (checked against the lock date on commit);
+  // master data passes none.
+  [[nodiscard]] Result<void> append(Table table,
+                                    std::span<const FieldValue> values,
+                                    std::optional<Date> date = std::nullopt);
+
+private:
+  const BooksDir& m_dir;
+  PlannedChange& m_plan;
+  std::array<std::optional<TableHeader>, k_table_count> m_headers;
+};
 
 // A record met while rewriting a table. Views are valid during the call.
 struct RowRef {

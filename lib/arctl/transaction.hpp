@@ -73,6 +73,16 @@ private:
   std::vector<Entry> m_ops;
 };
 
+// What a command would write: the Change to commit, the records it takes
+// out and puts in (each without line ending), to show for --dry-run, and
+// the ids of the documents it creates, to print when it is done.
+struct PlannedChange {
+  Change change;
+  std::vector<std::string> removed;
+  std::vector<std::string> added;
+  std::vector<std::string> ids;
+};
+
 // Refuses (ExitCode::data) a fact dated on or before the lock date: the
 // periods up to it are closed. commit applies it to every dated fact; a
 // --dry-run asks it directly.

@@ -17,7 +17,7 @@ void add_basic_facts(TempBooks& b) {
   b.add("customers.csv", "ACME,Acme Corp,ap@acme.example,USD,net 30,5000.00,,,\n");
   b.add("invoices.csv",
         "INV-1,ACME,2026-01-05,2026-02-04,USD,net 30,100.00,0.00,100.00,,\n");
-  b.add("invoice-lines.csv", "INV-1,1,W1,Widgets,4,25,,,100.00,\n");
+  b.add("invoice-lines.csv", "INV-1,1,W1,Widgets,4,25,,,100.00,,\n");
   b.add("payments.csv", "PAY-1,2026-01-20,ACME,60.00,USD,check,INV-1,,\n");
   b.add("allocations.csv", "2026-01-20,PAY-1,INV-1,60.00,\n");
 }
@@ -145,7 +145,7 @@ TEST_CASE("applications may not exceed what is left on the payment") {
   add_basic_facts(b);
   b.add("invoices.csv",
         "INV-2,ACME,2026-01-06,2026-02-05,USD,,50.00,0.00,50.00,,\n");
-  b.add("invoice-lines.csv", "INV-2,1,,Fee,1,50,,,50.00,\n");
+  b.add("invoice-lines.csv", "INV-2,1,,Fee,1,50,,,50.00,,\n");
   b.add("payments.csv", "PAY-2,2026-01-21,ACME,10.00,USD,,,,\n");
   b.add("allocations.csv", "2026-01-21,PAY-2,INV-2,0.01,\n"
                            "2026-01-22,PAY-2,INV-2,9.99,\n");
@@ -194,8 +194,8 @@ TEST_CASE("totals must agree with the lines, tax rounded per line") {
   // 3 × 3.33 = 9.99; 8.25 % of it is 0.824175 -> 0.82.
   b.add("invoices.csv",
         "INV-1,ACME,2026-01-05,2026-02-04,USD,,19.98,1.64,21.62,,\n");
-  b.add("invoice-lines.csv", "INV-1,1,,A,3,3.33,,ST,9.99,0.82\n"
-                             "INV-1,2,,B,3,3.33,,ST,9.99,0.82\n");
+  b.add("invoice-lines.csv", "INV-1,1,,A,3,3.33,,ST,9.99,0.82,\n"
+                             "INV-1,2,,B,3,3.33,,ST,9.99,0.82,\n");
   CHECK(findings(b).empty());
 }
 
@@ -210,7 +210,7 @@ TEST_CASE("tax rounded per invoice is rounded once per code") {
   b.add("invoices.csv",
         "INV-1,ACME,2026-01-05,2026-02-04,USD,,19.98,1.65,21.63,,\n");
   b.add("invoice-lines.csv",
-        "INV-1,1,,A,3,3.33,,ST,9.99,\nINV-1,2,,B,3,3.33,,ST,9.99,\n");
+        "INV-1,1,,A,3,3.33,,ST,9.99,,\nINV-1,2,,B,3,3.33,,ST,9.99,,\n");
   CHECK(findings(b).empty());
 }
 
@@ -219,7 +219,7 @@ TEST_CASE("a line whose amount is not quantity times price is reported") {
   b.add("customers.csv", "ACME,Acme Corp,,,,,,,\n");
   b.add("invoices.csv",
         "INV-1,ACME,2026-01-05,2026-02-04,USD,,100.00,0.00,100.00,,\n");
-  b.add("invoice-lines.csv", "INV-1,1,,A,3,33.33,,,100.00,\n");
+  b.add("invoice-lines.csv", "INV-1,1,,A,3,33.33,,,100.00,,\n");
   const auto f = findings(b);
   REQUIRE(f.size() == 1);
   CHECK(f[0].code == "line-amount-mismatch");

@@ -19,7 +19,7 @@ void add_customers(TempBooks& b) {
         "BETA,Beta LLC,,,,1200.50,,,\n");
   b.add("invoices.csv",
         "INV-1,ACME,2026-01-05,2026-02-04,USD,,100.00,0.00,100.00,,\n");
-  b.add("invoice-lines.csv", "INV-1,1,,Widgets,4,25,,,100.00,\n");
+  b.add("invoice-lines.csv", "INV-1,1,,Widgets,4,25,,,100.00,,\n");
 }
 
 CustomerDraft draft(std::string id, std::string name) {

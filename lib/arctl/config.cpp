@@ -1,5 +1,8 @@
 #include "arctl/config.hpp"
 
+#include "arctl/csv.hpp"
+#include "arctl/toml_guard.hpp"
+
 #include <toml++/toml.h>
 
 #include <fmt/format.h>
@@ -375,11 +378,40 @@ void Reader::read_aging(const toml::table& t, Config& c) {
 Result<Config> parse_config(std::string_view text, const std::string& file) {
   Config config;
   Reader reader(text, file);
-  try {
-    const auto root = toml::parse(text, file);
-    reader.read(root, config);
-  } catch (const toml::parse_error& e) {
-    reader.report(e.source(), "config-syntax", std::string(e.description()));
+  const auto hazard = invalid_utf8_at(text) == std::string_view::npos
+                          ? toml_hazard(text)
+                          : std::nullopt;
+  if (hazard) {
+    // Never shown to toml++ (toml_guard.hpp): reported here, in bytes.
+    const auto begin = text.rfind('\n', hazard->offset) ==
+                               std::string_view::npos
+                           ? 0
+                           : text.rfind('\n', hazard->offset) + 1;
+    const auto end = std::min(text.find('\n', hazard->offset), text.size());
+    Diagnostic d;
+    d.loc = {file,
+             static_cast<std::uint32_t>(
+                 std::count(text.begin(),
+                            text.begin() + static_cast<std::ptrdiff_t>(begin),
+                            '\n') +
+                 1),
+             static_cast<std::uint32_t>(hazard->offset - begin + 1)};
+    d.code = "config-syntax";
+    d.message = hazard->message;
+    d.hint = hazard->hint;
+    d.excerpt = text.substr(begin, end - begin);
+    if (!d.excerpt.empty() && d.excerpt.back() == '\r')
+      d.excerpt.pop_back();
+    d.span = static_cast<std::uint32_t>(hazard->size);
+    reader.problems.push_back(std::move(d));
+  } else {
+    try {
+      const auto root = toml::parse(text, file);
+      reader.read(root, config);
+    } catch (const toml::parse_error& e) {
+      reader.report(e.source(), "config-syntax",
+                    std::string(e.description()));
+    }
   }
   if (!reader.problems.empty()) {
     Error error{ExitCode::data,

@@ -39,6 +39,9 @@
 // integers, and '_' between digits; a leading '+' is dropped. Strings are
 // taken as they are. Any other key is an error, as is a value of the wrong
 // type. The text is UTF-8; a byte-order mark at the start is skipped.
+// Inside """ strings, a line joined to the one before by a line-ending
+// backslash cannot start with a letter beyond ASCII (the TOML library
+// cannot read it safely); write that letter as an escape such as \u00C9.
 //
 // The CSV import, any number of invoices: a header row naming the columns,
 // in any order, then one row per invoice line. The rows of one invoice

@@ -109,3 +109,18 @@ TEST_CASE("a newer books format is refused") {
   const auto e = problems_of("[books]\nformat = 2\n");
   CHECK(e.diagnostics[0].message.find("format 2") != std::string::npos);
 }
+
+TEST_CASE("text toml++ cannot read safely is refused before it sees it") {
+  // An unquoted name beyond ASCII: toml++ 3.3 has undefined behaviour on
+  // it (toml_guard.hpp). The column counts bytes.
+  const auto c = parse_config("[company]\nname = Müller\n", "arctl.toml");
+  REQUIRE_FALSE(c.has_value());
+  REQUIRE(c.error().diagnostics.size() == 1);
+  const auto& d = c.error().diagnostics[0];
+  CHECK(d.code == "config-syntax");
+  CHECK(d.loc.line == 2);
+  CHECK(d.loc.column == 9);
+  CHECK(d.span == 2);
+  CHECK(d.excerpt == "name = Müller");
+  CHECK(d.message == "unexpected character 'ü'");
+}

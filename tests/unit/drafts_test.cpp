@@ -509,6 +509,7 @@ TEST_CASE("an import line with only an amount is quantity 1 at that price") {
   CHECK(line.quantity.given);
   CHECK(line.unit_price.text == "250.00");
   CHECK(line.unit_price.given);
+  CHECK(line.is_amount);
   check_at(line.unit_price.at, 2, 6, 6, "ACME,250.00,INV-9,,");
   check_at(line.quantity.at, 2, 6, 6, "ACME,250.00,INV-9,,");
 

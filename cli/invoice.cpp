@@ -101,6 +101,11 @@ InvoiceDraft draft_from_options(const NewOptions& o) {
   return d;
 }
 
+// How a file given as an option is named in messages.
+std::string input_name(const std::string& path) {
+  return path == "-" ? "<stdin>" : path;
+}
+
 // Creates the invoices of `drafts` and prints their ids, one per line;
 // with --dry-run, how each was derived and the records.
 int create_invoices(const GlobalOptions& global, bool dry_run,
@@ -284,8 +289,7 @@ void register_invoice(CLI::App& app, const GlobalOptions& global,
              auto text = read_input("--from", *n->from);
              if (!text)
                return report(text.error());
-             auto draft = parse_invoice_draft(
-                 *text, *n->from == "-" ? std::string("<stdin>") : *n->from);
+             auto draft = parse_invoice_draft(*text, input_name(*n->from));
              if (!draft)
                return report(draft.error());
              drafts.push_back(std::move(*draft));
@@ -325,8 +329,7 @@ void register_invoice(CLI::App& app, const GlobalOptions& global,
            auto text = read_input("FILE", o->file);
            if (!text)
              return report(text.error());
-           auto drafts = parse_invoice_import(
-               *text, o->file == "-" ? std::string("<stdin>") : o->file);
+           auto drafts = parse_invoice_import(*text, input_name(o->file));
            if (!drafts)
              return report(drafts.error());
            return create_invoices(global, o->dry_run, std::move(*drafts),

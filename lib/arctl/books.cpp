@@ -282,21 +282,6 @@ Date Books::document_date(DocRef ref) const {
 
 namespace {
 
-// The physical line of `rec` on which a field at `pos` stands.
-std::string_view excerpt_of(const CsvRecord& rec, CsvPos pos) {
-  std::string_view raw = rec.raw;
-  for (auto l = rec.line; l < pos.line; ++l) {
-    const auto nl = raw.find('\n');
-    if (nl == std::string_view::npos)
-      break;
-    raw.remove_prefix(nl + 1);
-  }
-  raw = raw.substr(0, raw.find('\n'));
-  if (!raw.empty() && raw.back() == '\r')
-    raw.remove_suffix(1);
-  return raw;
-}
-
 const char* kind_noun(DocKind k) {
   switch (k) {
   case DocKind::invoice: return "an invoice";
@@ -353,7 +338,7 @@ private:
       const CsvPos pos = map[c] >= 0 ? rec.positions[map[c]]
                                      : CsvPos{rec.line, 1};
       d.loc = {file, pos.line, pos.column};
-      d.excerpt = std::string(excerpt_of(rec, pos));
+      d.excerpt = std::string(line_of(rec, pos));
       const auto field = get(c);
       d.span = static_cast<std::uint32_t>(std::max<std::size_t>(1, field.size()));
       loader.m_problems.push_back(std::move(d));
@@ -635,7 +620,7 @@ void Loader::read(Table table) {
     d.code = std::move(code);
     d.message = std::move(msg);
     d.hint = std::move(hint);
-    d.excerpt = std::string(excerpt_of(rec, pos));
+    d.excerpt = std::string(line_of(rec, pos));
     d.span = i < rec.fields.size()
                  ? static_cast<std::uint32_t>(std::max<std::size_t>(1, rec.fields[i].size()))
                  : 1;
@@ -702,7 +687,7 @@ void Loader::read(Table table) {
                               static_cast<unsigned char>(rec.raw[bad]));
       d.hint = "the books are UTF-8; save the file as UTF-8 (a spreadsheet "
                "may have written Latin-1 or Windows-1252)";
-      d.excerpt = std::string(excerpt_of(rec, {line, column}));
+      d.excerpt = std::string(line_of(rec, {line, column}));
       m_problems.push_back(std::move(d));
       continue;
     }
@@ -715,7 +700,7 @@ void Loader::read(Table table) {
                               rec.fields.size(),
                               rec.fields.size() == 1 ? "" : "s", header_fields);
       d.hint = "a field that contains a comma must be enclosed in quotes";
-      d.excerpt = std::string(excerpt_of(rec, last));
+      d.excerpt = std::string(line_of(rec, last));
       m_problems.push_back(std::move(d));
       continue;
     }

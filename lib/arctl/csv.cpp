@@ -561,4 +561,18 @@ std::optional<std::string> utf8_problem(std::string_view text) {
                      static_cast<unsigned char>(text[bad]));
 }
 
+std::string_view line_of(const CsvRecord& record, CsvPos pos) {
+  std::string_view raw = record.raw;
+  for (auto l = record.line; l < pos.line; ++l) {
+    const auto nl = raw.find('\n');
+    if (nl == std::string_view::npos)
+      break;
+    raw.remove_prefix(nl + 1);
+  }
+  raw = raw.substr(0, raw.find('\n'));
+  if (!raw.empty() && raw.back() == '\r')
+    raw.remove_suffix(1);
+  return raw;
+}
+
 } // namespace arctl

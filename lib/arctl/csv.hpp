@@ -31,6 +31,11 @@ struct CsvRecord {
                                             // (without the final line ending)
 };
 
+// The physical line of `record` on which a field at `pos` stands (a quoted
+// field may span lines), without its line ending: the excerpt under which
+// a diagnostic draws its caret.
+[[nodiscard]] std::string_view line_of(const CsvRecord& record, CsvPos pos);
+
 // Reads records one at a time from a file, a file descriptor or a string.
 // Accepts LF and CRLF line endings and skips a UTF-8 byte-order mark at the
 // start. Quoted fields may contain ',', '""' and line breaks. Empty lines

@@ -515,21 +515,6 @@ std::string column_list() {
   return out;
 }
 
-// The physical line of `rec` that holds `pos`, without its line ending.
-std::string_view excerpt_of(const CsvRecord& rec, CsvPos pos) {
-  std::string_view raw = rec.raw;
-  for (auto l = rec.line; l < pos.line; ++l) {
-    const auto nl = raw.find('\n');
-    if (nl == std::string_view::npos)
-      break;
-    raw.remove_prefix(nl + 1);
-  }
-  raw = raw.substr(0, raw.find('\n'));
-  if (!raw.empty() && raw.back() == '\r')
-    raw.remove_suffix(1);
-  return raw;
-}
-
 // Bytes of the cell as written (quotes included) from `column` of `line`,
 // up to the end of that line for a quoted cell that goes on.
 std::uint32_t raw_cell_size(std::string_view line, std::uint32_t column) {
@@ -570,7 +555,7 @@ public:
                           std::uint32_t span) const {
     Origin o;
     o.loc = {m_file, pos.line, pos.column};
-    o.excerpt = std::string(excerpt_of(rec, pos));
+    o.excerpt = std::string(line_of(rec, pos));
     o.span = std::max<std::uint32_t>(1, span);
     return o;
   }
@@ -578,12 +563,12 @@ public:
   // The record as a whole: its first line.
   [[nodiscard]] Origin at_record(const CsvRecord& rec) const {
     const CsvPos pos{rec.line, 1};
-    return at(rec, pos, clamp32(excerpt_of(rec, pos).size()));
+    return at(rec, pos, clamp32(line_of(rec, pos).size()));
   }
 
   [[nodiscard]] Origin at_cell(const CsvRecord& rec, std::size_t i) const {
     const auto pos = rec.positions[i];
-    return at(rec, pos, raw_cell_size(excerpt_of(rec, pos), pos.column));
+    return at(rec, pos, raw_cell_size(line_of(rec, pos), pos.column));
   }
 
   void report(const Origin& where, std::string code, std::string message,

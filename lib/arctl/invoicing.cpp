@@ -522,6 +522,8 @@ Result<InvoicePlan> plan_new_invoices(const Books& books,
                                       std::string_view override_reason) {
   if (auto why = utf8_problem(override_reason))
     return fail(ExitCode::usage, "--override: " + *why);
+  if (drafts.empty())
+    return fail(ExitCode::usage, "no invoices to create");
   InvoicePlan plan;
   Problems problems;
   std::vector<std::string> taken;

@@ -90,6 +90,7 @@ TEST_CASE("a new invoice takes the customer's terms, else the books'") {
   REQUIRE_FALSE(early.has_value());
   CHECK(early.error().message ==
         "--due: due date 2026-03-01 is before the invoice date 2026-03-02");
+  CHECK_FALSE(plan_new_invoices(*books, {}, day("2026-01-01")));
   auto no_date = draft("BETA", {line("1", "10")});
   no_date.date = {};
   CHECK(only(plan_new_invoices(*books, {{no_date}}, day("2026-05-06"))).date ==

@@ -123,7 +123,7 @@ private:
 
 enum class Kind {
   text,   // a string
-  number, // an integer, a float (its literal text) or a string
+  number, // an integer, a decimal literal (its text) or a string
   date,   // a local date (its literal text) or a string
 };
 
@@ -207,8 +207,8 @@ struct NumberText {
   std::string hint;
 };
 
-// The decimal text of a TOML integer or float from its literal, so that a
-// float never passes through a double and 0.1 stays exactly 0.1. Only the
+// The decimal text of a TOML integer or decimal from its literal, so that
+// a decimal is never turned into binary and 0.1 stays exactly 0.1. Only the
 // forms a decimal parser and a person read the same way are kept.
 NumberText number_text(std::string_view literal, bool is_float,
                        std::int64_t integer, std::string_view key) {

@@ -32,8 +32,8 @@
 //   note = "Delivered 11-20"   # optional
 //
 // Numbers (qty, unit_price, discount, total) may be TOML integers or
-// floats, or strings. A TOML float is a binary double, so its value is
-// never used: the text written in the file is taken as it stands, and
+// decimals, or strings. TOML parsers hold decimals in binary, so their
+// value is never used: the text written in the file is taken as it stands, and
 // `unit_price = 12.50` reads as "12.50". Forms that are not plain decimals
 // are refused: exponents (1e3), inf and nan, hexadecimal, octal and binary
 // integers, and '_' between digits; a leading '+' is dropped. Strings are

@@ -122,25 +122,6 @@ const TaxCode* lookup_tax_code(const Config& config, const DraftField& field,
   return nullptr;
 }
 
-// Whether the customer is on hold on `date`, and why: its holds and
-// releases up to that date, in the ledger's order.
-std::optional<std::string_view> hold_on(const Books& books,
-                                        std::uint32_t customer, Date date) {
-  std::vector<const Event*> events;
-  for (const auto& e : books.events)
-    if (e.customer == customer && e.date <= date &&
-        (e.kind == EventKind::hold || e.kind == EventKind::release))
-      events.push_back(&e);
-  std::stable_sort(
-      events.begin(), events.end(),
-      [](const Event* x, const Event* y) { return x->date < y->date; });
-  std::optional<std::string_view> reason;
-  for (const auto* e : events)
-    reason =
-        e->kind == EventKind::hold ? std::optional(e->reason) : std::nullopt;
-  return reason;
-}
-
 // Is `id` free for a new document: unused in the books and among the ids
 // taken by the same change?
 std::optional<std::string> id_taken(const Books& books, std::string_view id,
@@ -540,6 +521,22 @@ Result<InvoicePlan> plan_new_invoices(const Books& books,
   for (const auto& inv : plan.invoices)
     latest = std::max(latest, inv.date);
   const auto ledger = compute_ledger(books, latest);
+  // A hold is taken from the ledger at each invoice's own date; that walk
+  // is needed only for customers with holds at all, which are few.
+  std::vector<bool> has_holds(books.customers.size(), false);
+  for (const auto& e : books.events)
+    if (e.kind == EventKind::hold)
+      has_holds[e.customer] = true;
+  std::map<Date, Ledger> ledgers_on;
+  const auto hold_on = [&](std::uint32_t customer,
+                           Date date) -> const CustomerState& {
+    if (date == latest)
+      return ledger.customers[customer];
+    auto it = ledgers_on.find(date);
+    if (it == ledgers_on.end())
+      it = ledgers_on.emplace(date, compute_ledger(books, date)).first;
+    return it->second.customers[customer];
+  };
   std::map<std::uint32_t, std::int64_t> added;
   for (std::size_t k = 0; k < plan.invoices.size(); ++k) {
     auto& inv = plan.invoices[k];
@@ -548,8 +545,11 @@ Result<InvoicePlan> plan_new_invoices(const Books& books,
     inv.credit_limit = c.credit_limit;
     inv.credit_used = credit_used(books, ledger, inv.customer) + before;
     before += inv.totals.total.minor();
-    const auto hold = hold_on(books, inv.customer, inv.date);
-    inv.on_hold = hold.has_value();
+    const auto hold_reason =
+        has_holds[inv.customer] && hold_on(inv.customer, inv.date).on_hold
+            ? std::optional(hold_on(inv.customer, inv.date).hold_reason)
+            : std::nullopt;
+    inv.on_hold = hold_reason.has_value();
     const bool over =
         c.credit_limit &&
         inv.credit_used + inv.totals.total.minor() > *c.credit_limit;
@@ -564,12 +564,13 @@ Result<InvoicePlan> plan_new_invoices(const Books& books,
     if (inv.on_hold)
       problems.add(origin_error(
           at, "customer-on-hold",
-          fmt::format(
-              "customer {} is on credit hold on {}{}; invoice {} for "
-              "{} {} is refused",
-              c.id, format_date(inv.date),
-              hold->empty() ? std::string() : fmt::format(" ({})", *hold),
-              inv.id, cur.name(), money_text(inv.totals.total.minor(), cur)),
+          fmt::format("customer {} is on credit hold on {}{}; invoice {} for "
+                      "{} {} is refused",
+                      c.id, format_date(inv.date),
+                      hold_reason->empty() ? std::string()
+                                           : fmt::format(" ({})", *hold_reason),
+                      inv.id, cur.name(),
+                      money_text(inv.totals.total.minor(), cur)),
           "release the hold with 'arctl customer release', or give "
           "--override REASON to issue it anyway",
           ExitCode::data));

@@ -1275,7 +1275,7 @@ private:
     m_adjustments.row({id, m_dates(day), kind,
                        fmt::format("C{:06}", p.customer + 1), invoice, source,
                        amount ? money(amount, cur) : std::string(), cur.name(),
-                       reason});
+                       reason, ""});
   }
 
   void event(Day day, std::string_view kind, const Plan& p,

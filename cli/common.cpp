@@ -98,6 +98,45 @@ Date today() {
               date::day{static_cast<unsigned>(local.tm_mday)}};
 }
 
+DraftField option_field(const char* option,
+                        const std::optional<std::string>& value) {
+  DraftField f;
+  f.at.option = option;
+  if (value) {
+    f.text = *value;
+    f.given = true;
+  }
+  return f;
+}
+
+int write_dated(
+    const GlobalOptions& global, const std::optional<std::string>& date,
+    bool dry_run,
+    const std::function<Result<PlannedChange>(const Books&, Date)>& plan,
+    const std::function<std::string(const PlannedChange&, Date)>& done) {
+  const auto day = date_or_today("--date", date);
+  if (!day)
+    return static_cast<int>(ExitCode::usage);
+  return write_books(
+      global, dry_run, [&](const Books& books) { return plan(books, *day); },
+      [&](const PlannedChange& planned) { return done(planned, *day); });
+}
+
+void add_date_option(CLI::App& sub, std::optional<std::string>& target,
+                     const std::string& what) {
+  sub.add_option("--date", target, what + " (default: today)")
+      ->option_text("YYYY-MM-DD");
+}
+
+void add_dry_run(CLI::App& sub, bool& target) {
+  sub.add_flag("--dry-run", target,
+               "Print what would be written and write nothing");
+}
+
+std::string input_name(const std::string& path) {
+  return path == "-" ? "<stdin>" : path;
+}
+
 int usage_error(std::string_view option, std::string_view message) {
   std::fprintf(stderr, "arctl: error: %.*s: %.*s\n",
                static_cast<int>(option.size()), option.data(),
@@ -195,7 +234,8 @@ int write_books(const GlobalOptions& global, bool dry_run,
   if (auto r = commit(*dir, *lock, planned->change, (*books)->config.lock_date);
       !r)
     return report(r.error());
-  print(done(*planned) + "\n");
+  if (const auto text = done(*planned); !text.empty())
+    print(text + "\n");
   return 0;
 }
 

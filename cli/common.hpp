@@ -5,6 +5,7 @@
 #include "arctl/books.hpp"
 #include "arctl/dates.hpp"
 #include "arctl/error.hpp"
+#include "arctl/invoicing.hpp"
 #include "arctl/ledger.hpp"
 #include "arctl/report.hpp"
 #include "arctl/transaction.hpp"
@@ -36,6 +37,7 @@ void register_init(CLI::App& app, const GlobalOptions& global, Commands& command
 void register_check(CLI::App& app, const GlobalOptions& global, Commands& commands);
 void register_invoice(CLI::App& app, const GlobalOptions& global, Commands& commands);
 void register_customer(CLI::App& app, const GlobalOptions& global, Commands& commands);
+void register_post(CLI::App& app, const GlobalOptions& global, Commands& commands);
 
 // Finds the books from --books, ARCTL_BOOKS or the current directory.
 [[nodiscard]] Result<BooksDir> find_books(const GlobalOptions& global);
@@ -99,6 +101,29 @@ void print(std::string_view text);
 // nullopt after a usage error naming the option when it is not a date.
 [[nodiscard]] std::optional<Date>
 date_or_today(std::string_view option, const std::optional<std::string>& text);
+
+// A draft's field from an option: given when the option was.
+[[nodiscard]] DraftField option_field(const char* option,
+                                      const std::optional<std::string>& value);
+
+// For a command that writes a fact dated by --date (default today): the
+// date, then write_books with it. A --date that is not a date is a usage
+// error.
+int write_dated(
+    const GlobalOptions& global, const std::optional<std::string>& date,
+    bool dry_run,
+    const std::function<Result<PlannedChange>(const Books&, Date)>& plan,
+    const std::function<std::string(const PlannedChange&, Date)>& done);
+
+// Adds --date, a date that defaults to today; `what` says what it dates.
+void add_date_option(CLI::App& sub, std::optional<std::string>& target,
+                     const std::string& what);
+
+// Adds --dry-run.
+void add_dry_run(CLI::App& sub, bool& target);
+
+// How a file given as an option is named in messages: "<stdin>" for "-".
+[[nodiscard]] std::string input_name(const std::string& path);
 
 // Prints a usage error naming the option; returns 64.
 int usage_error(std::string_view option, std::string_view message);

@@ -80,8 +80,7 @@ void add_field_options(CLI::App& sub, FieldOptions& o, bool is_edit) {
   auto* no = sub.add_flag("--no-dunning", o.no_dunning,
                           "Never send dunning notices to the customer");
   yes->excludes(no);
-  sub.add_flag("--dry-run", o.dry_run,
-               "Print what would be written and write nothing");
+  add_dry_run(sub, o.dry_run);
 }
 
 // `customer show` as aligned "field  value" lines; a value of several lines
@@ -224,17 +223,13 @@ void register_customer(CLI::App& app, const GlobalOptions& global,
                   "Print the line that would be appended and write nothing");
     commands.push_back(
         {sub, [&global, o, kind, hold] {
-           const auto day = date_or_today("--date", o->date);
-           if (!day)
-             return static_cast<int>(ExitCode::usage);
-           const Date date = *day;
-           return write_books(
-               global, o->dry_run,
-               [&](const Books& books) {
+           return write_dated(
+               global, o->date, o->dry_run,
+               [&](const Books& books, Date date) {
                  return plan_customer_event(books, kind, o->id, date,
                                             o->reason);
                },
-               [&](const PlannedChange&) {
+               [&](const PlannedChange&, Date date) {
                  return hold ? fmt::format("customer {} on hold from {}", o->id,
                                            format_date(date))
                              : fmt::format(

@@ -52,17 +52,6 @@ struct ChangeOptions {
   bool dry_run = false;
 };
 
-DraftField option_field(const char* option,
-                        const std::optional<std::string>& value) {
-  DraftField f;
-  f.at.option = option;
-  if (value) {
-    f.text = *value;
-    f.given = true;
-  }
-  return f;
-}
-
 // A draft from the command line: each value names its option.
 InvoiceDraft draft_from_options(const NewOptions& o) {
   InvoiceDraft d;
@@ -99,11 +88,6 @@ InvoiceDraft draft_from_options(const NewOptions& o) {
     d.lines.push_back(std::move(line));
   }
   return d;
-}
-
-// How a file given as an option is named in messages.
-std::string input_name(const std::string& path) {
-  return path == "-" ? "<stdin>" : path;
 }
 
 // Creates the invoices of `drafts` and prints their ids, one per line;
@@ -161,17 +145,6 @@ int write_output(const std::string& path, std::string_view text) {
       ExitCode::cannot_write,
       fmt::format("--out: cannot write {}: {}", path, std::strerror(errno)),
       {}});
-}
-
-void add_date_option(CLI::App& sub, std::optional<std::string>& target,
-                     const std::string& what) {
-  sub.add_option("--date", target, what + " (default: today)")
-      ->option_text("YYYY-MM-DD");
-}
-
-void add_dry_run(CLI::App& sub, bool& target) {
-  sub.add_flag("--dry-run", target,
-               "Print what would be written and write nothing");
 }
 
 } // namespace
@@ -396,17 +369,14 @@ void register_invoice(CLI::App& app, const GlobalOptions& global,
     add_dry_run(*sub, o->dry_run);
     commands.push_back(
         {sub, [&global, o] {
-           const auto day = date_or_today("--date", o->date);
-           if (!day)
-             return static_cast<int>(ExitCode::usage);
-           return write_books(
-               global, o->dry_run,
-               [&](const Books& books) {
-                 return plan_void_invoice(books, o->id, *day, o->reason);
+           return write_dated(
+               global, o->date, o->dry_run,
+               [&](const Books& books, Date day) {
+                 return plan_void_invoice(books, o->id, day, o->reason);
                },
-               [&](const PlannedChange& plan) {
+               [&](const PlannedChange& plan, Date day) {
                  return fmt::format("invoice {} void from {} ({})", o->id,
-                                    format_date(*day), plan.ids.front());
+                                    format_date(day), plan.ids.front());
                });
          }});
   }
@@ -436,18 +406,14 @@ void register_invoice(CLI::App& app, const GlobalOptions& global,
              return usage_error("ID",
                                 "give the invoice to credit, or --customer "
                                 "for a credit on account");
-           const auto day = date_or_today("--date", o->date);
-           if (!day)
-             return static_cast<int>(ExitCode::usage);
-           CreditDraft draft{o->id,      o->customer.value_or(""),
-                             *o->amount, *day,
-                             o->reason,  o->credit_id.value_or("")};
-           return write_books(
-               global, o->dry_run,
-               [&](const Books& books) {
-                 return plan_credit_memo(books, draft);
+           return write_dated(
+               global, o->date, o->dry_run,
+               [&](const Books& books, Date day) {
+                 return plan_credit_memo(
+                     books, {o->id, o->customer.value_or(""), *o->amount, day,
+                             o->reason, o->credit_id.value_or("")});
                },
-               [](const PlannedChange& plan) { return plan.ids.front(); });
+               [](const PlannedChange& plan, Date) { return plan.ids.front(); });
          }});
   }
 
@@ -474,19 +440,16 @@ void register_invoice(CLI::App& app, const GlobalOptions& global,
     add_dry_run(*sub, o->dry_run);
     commands.push_back(
         {sub, [&global, o, kind, dispute] {
-           const auto day = date_or_today("--date", o->date);
-           if (!day)
-             return static_cast<int>(ExitCode::usage);
-           return write_books(
-               global, o->dry_run,
-               [&](const Books& books) {
-                 return plan_invoice_event(books, kind, o->id, *day, o->reason,
+           return write_dated(
+               global, o->date, o->dry_run,
+               [&](const Books& books, Date day) {
+                 return plan_invoice_event(books, kind, o->id, day, o->reason,
                                            o->amount.value_or(""));
                },
-               [&](const PlannedChange&) {
+               [&](const PlannedChange&, Date day) {
                  return fmt::format("invoice {} {} on {}", o->id,
                                     dispute ? "disputed" : "resolved",
-                                    format_date(*day));
+                                    format_date(day));
                });
          }});
   }

@@ -93,7 +93,7 @@ enum InvoiceColumn { i_id, i_customer, i_date, i_due, i_currency, i_terms, i_sub
 enum LineColumn { l_invoice, l_line, l_item, l_description, l_qty, l_unit_price, l_discount, l_tax_code, l_amount, l_tax };
 enum PaymentColumn { p_id, p_date, p_customer, p_amount, p_currency, p_method, p_reference, p_bank_tx, p_memo };
 enum AllocationColumn { a_date, a_source, a_invoice, a_amount, a_memo };
-enum AdjustmentColumn { j_id, j_date, j_kind, j_customer, j_invoice, j_source, j_amount, j_currency, j_reason };
+enum AdjustmentColumn { j_id, j_date, j_kind, j_customer, j_invoice, j_source, j_amount, j_currency, j_reason, j_approved_by };
 enum EventColumn { e_date, e_kind, e_customer, e_invoice, e_amount, e_reason };
 enum NoticeColumn { n_id, n_date, n_customer, n_level, n_invoices, n_amount, n_currency, n_fee, n_interest };
 } // namespace col
@@ -108,7 +108,7 @@ constexpr std::array payment_columns{"id"sv, "date"sv, "customer"sv, "amount"sv,
 constexpr std::array payment_required{"id"sv, "date"sv, "customer"sv, "amount"sv, "currency"sv};
 constexpr std::array allocation_columns{"date"sv, "source"sv, "invoice"sv, "amount"sv, "memo"sv};
 constexpr std::array allocation_required{"date"sv, "source"sv, "invoice"sv, "amount"sv};
-constexpr std::array adjustment_columns{"id"sv, "date"sv, "kind"sv, "customer"sv, "invoice"sv, "source"sv, "amount"sv, "currency"sv, "reason"sv};
+constexpr std::array adjustment_columns{"id"sv, "date"sv, "kind"sv, "customer"sv, "invoice"sv, "source"sv, "amount"sv, "currency"sv, "reason"sv, "approved_by"sv};
 constexpr std::array adjustment_required{"id"sv, "date"sv, "kind"sv, "customer"sv, "currency"sv};
 constexpr std::array event_columns{"date"sv, "kind"sv, "customer"sv, "invoice"sv, "amount"sv, "reason"sv};
 constexpr std::array event_required{"date"sv, "kind"sv, "customer"sv};
@@ -1118,7 +1118,11 @@ void Loader::adjustment_row(Row& r) {
     j.amount = r.amount(j_amount, *cur,
                         j.kind != AdjustmentKind::void_ &&
                             j.kind != AdjustmentKind::reversal);
-    if (j.amount && *j.amount <= 0)
+    // A negative discount takes back one taken with a payment that was
+    // later reversed or unapplied.
+    if (j.amount && *j.amount == 0 && j.kind == AdjustmentKind::discount)
+      r.problem(j_amount, "amount-zero", "a discount of zero records nothing");
+    else if (j.amount && *j.amount <= 0 && j.kind != AdjustmentKind::discount)
       r.problem(j_amount, "amount-not-positive",
                 fmt::format("a {}'s amount must be more than zero", kind_text));
   }
@@ -1149,6 +1153,7 @@ void Loader::adjustment_row(Row& r) {
   j.date = *date;
   j.currency = *cur;
   j.reason = r.text(j_reason);
+  j.approved_by = r.text(j_approved_by);
   const auto index = static_cast<std::uint32_t>(m_books.adjustments.size());
   if (!r.register_document(j_id, j.id, {DocKind::adjustment, index}))
     return;

@@ -180,9 +180,10 @@ struct Adjustment {
   std::uint32_t customer = k_none;
   std::uint32_t invoice = k_none;  // discount, writeoff, void; credit optional
   DocRef source;                   // refund, reversal; discount optional
-  std::optional<std::int64_t> amount;
+  std::optional<std::int64_t> amount; // a discount may be negative
   Currency currency;
   std::string_view reason;
+  std::string_view approved_by; // who approved a write-off over the limit
   std::uint32_t line = 0;
 };
 

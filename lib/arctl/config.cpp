@@ -21,6 +21,15 @@ const TaxCode* Config::find_tax_code(std::string_view code) const {
   return nullptr;
 }
 
+bool Config::writeoff_needs_approval(Money amount) const {
+  if (writeoff_limits.empty())
+    return false;
+  for (const auto& limit : writeoff_limits)
+    if (limit.currency() == amount.currency())
+      return amount.minor() > limit.minor();
+  return true;
+}
+
 std::optional<std::string> numbering_pattern_problem(std::string_view p) {
   bool has_seq = false;
   for (std::size_t i = 0; i < p.size(); ++i) {
@@ -173,6 +182,9 @@ private:
   void read_numbering(const toml::table& t, Config& c);
   void read_tax(const toml::table& t, Config& c);
   void read_aging(const toml::table& t, Config& c);
+  void read_payments(const toml::table& t, Config& c);
+  std::optional<Money> limit(const toml::node& node, Currency currency,
+                             std::string_view path);
 
   std::string_view m_text;
   const std::string& m_file;
@@ -180,7 +192,8 @@ private:
 
 void Reader::read(const toml::table& root, Config& c) {
   only_keys(root, "",
-            {"books", "company", "invoice", "numbering", "tax", "aging"});
+            {"books", "company", "invoice", "numbering", "tax", "aging",
+             "payments"});
   if (const auto* t = table(root, "books", "books"))
     read_books(*t, c);
   if (const auto* t = table(root, "company", "company"))
@@ -193,6 +206,8 @@ void Reader::read(const toml::table& root, Config& c) {
     read_tax(*t, c);
   if (const auto* t = table(root, "aging", "aging"))
     read_aging(*t, c);
+  if (const auto* t = table(root, "payments", "payments"))
+    read_payments(*t, c);
 }
 
 void Reader::read_books(const toml::table& t, Config& c) {
@@ -266,12 +281,14 @@ void Reader::read_invoice(const toml::table& t, Config& c) {
 }
 
 void Reader::read_numbering(const toml::table& t, Config& c) {
-  only_keys(t, "numbering.", {"invoice", "payment", "credit", "adjustment"});
+  only_keys(t, "numbering.",
+            {"invoice", "payment", "credit", "adjustment", "fee"});
   const std::pair<std::string_view, std::string*> fields[] = {
       {"invoice", &c.numbering.invoice},
       {"payment", &c.numbering.payment},
       {"credit", &c.numbering.credit},
-      {"adjustment", &c.numbering.adjustment}};
+      {"adjustment", &c.numbering.adjustment},
+      {"fee", &c.numbering.fee}};
   for (auto [key, target] : fields) {
     const auto path = fmt::format("numbering.{}", key);
     if (auto v = string(t, key, path)) {
@@ -371,6 +388,55 @@ void Reader::read_aging(const toml::table& t, Config& c) {
              fmt::format("aging basis \"{}\" is not known", *v),
              "use \"due\" or \"invoice\"");
   }
+}
+
+void Reader::read_payments(const toml::table& t, Config& c) {
+  only_keys(t, "payments.", {"early_payment_discount", "writeoff_limit"});
+  if (auto v = boolean(t, "early_payment_discount",
+                       "payments.early_payment_discount"))
+    c.early_payment_discount = *v;
+  const auto* node = t.get("writeoff_limit");
+  if (!node)
+    return;
+  if (const auto* per_currency = node->as_table()) {
+    for (const auto& [key, value] : *per_currency) {
+      const auto path = fmt::format("payments.writeoff_limit.{}", key.str());
+      const auto cur = find_currency(key.str());
+      if (!cur) {
+        report(key.source(), "config-value",
+               fmt::format("unknown currency \"{}\"", key.str()),
+               "currencies are ISO 4217 codes such as USD, EUR, JPY");
+        continue;
+      }
+      if (auto m = limit(value, *cur, path))
+        c.writeoff_limits.push_back(*m);
+    }
+  } else if (auto m = limit(*node, c.currency, "payments.writeoff_limit")) {
+    c.writeoff_limits.push_back(*m);
+  }
+}
+
+std::optional<Money> Reader::limit(const toml::node& node, Currency currency,
+                                   std::string_view path) {
+  const auto* s = node.as_string();
+  if (!s) {
+    report(node.source(), "config-type",
+           fmt::format("'{}' must be an amount in quotes, such as \"100.00\", "
+                       "or a table of them by currency",
+                       path));
+    return std::nullopt;
+  }
+  auto m = Money::parse(s->get(), currency);
+  if (!m) {
+    report(node.source(), "config-value", m.error().message, m.error().hint);
+    return std::nullopt;
+  }
+  if (m->is_negative()) {
+    report(node.source(), "config-value",
+           fmt::format("'{}' must not be negative", path));
+    return std::nullopt;
+  }
+  return *m;
 }
 
 } // namespace
@@ -475,6 +541,7 @@ invoice = "INV-{{year}}-{{seq:05}}"
 payment = "PAY-{{year}}-{{seq:05}}"
 credit = "CM-{{year}}-{{seq:05}}"
 adjustment = "ADJ-{{year}}-{{seq:05}}"
+fee = "FEE-{{year}}-{{seq:05}}"       # charges: returned payments, dunning fees
 
 # One table per tax code. Rates are percentages written as strings, so they
 # stay exact. A code's rate never changes once used: a new rate gets a new code.
@@ -486,6 +553,13 @@ adjustment = "ADJ-{{year}}-{{seq:05}}"
 [aging]
 buckets = [30, 60, 90]    # days past due that start each older bucket
 basis = "due"             # due | invoice
+
+[payments]
+# A payment within an invoice's early-payment discount window ("2/10 net 30")
+# that equals the invoice less its discount takes the discount.
+early_payment_discount = true
+# Write-offs above this amount need --approve NAME, which is recorded.
+# writeoff_limit = "100.00"        # or per currency: {{ USD = "100.00", JPY = "15000" }}
 )",
                      fmt::arg("format", k_books_format), fmt::arg("name", name),
                      fmt::arg("currency", currency.name()));

@@ -37,6 +37,7 @@ struct Numbering {
   std::string payment = "PAY-{year}-{seq:05}";
   std::string credit = "CM-{year}-{seq:05}";
   std::string adjustment = "ADJ-{year}-{seq:05}";
+  std::string fee = "FEE-{year}-{seq:05}"; // invoices for fees and charges
 };
 
 struct Config {
@@ -60,8 +61,18 @@ struct Config {
   std::vector<int> aging_buckets{30, 60, 90};
   AgingBasis aging_basis = AgingBasis::due_date;
 
+  // [payments]: a payment within an invoice's early-payment discount window
+  // that equals the invoice less its discount takes the discount.
+  bool early_payment_discount = true;
+  // Write-offs above the limit of their currency need an approver. Once
+  // any limit is set, a currency without one needs approval for every
+  // write-off; with none set, no write-off does.
+  std::vector<Money> writeoff_limits;
+
   // The tax code with this name, or nullptr.
   [[nodiscard]] const TaxCode* find_tax_code(std::string_view code) const;
+  // Whether a write-off of `amount` needs an approver.
+  [[nodiscard]] bool writeoff_needs_approval(Money amount) const;
 };
 
 // Parses arctl.toml text. `file` names it in diagnostics. Every problem is

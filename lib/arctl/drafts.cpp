@@ -3,6 +3,7 @@
 #include "arctl/toml_guard.hpp"
 
 #include "arctl/csv.hpp"
+#include "arctl/csv_input.hpp"
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -24,51 +25,6 @@ constexpr std::string_view k_bom = "\xEF\xBB\xBF";
 
 std::uint32_t clamp32(std::size_t v) {
   return v > UINT32_MAX ? UINT32_MAX : static_cast<std::uint32_t>(v);
-}
-
-// All problems as one error, in the order of the file so that a reader of
-// the messages can work down the file.
-Error problems_error(const std::string& file, std::vector<Diagnostic> found) {
-  std::stable_sort(found.begin(), found.end(),
-                   [](const Diagnostic& a, const Diagnostic& b) {
-                     return std::pair(a.loc.line, a.loc.column) <
-                            std::pair(b.loc.line, b.loc.column);
-                   });
-  const auto n = found.size();
-  return Error{ExitCode::data,
-               fmt::format("{}: {} problem{}", file, n, n == 1 ? "" : "s"),
-               std::move(found)};
-}
-
-Diagnostic diagnostic_at(const Origin& at, std::string code,
-                         std::string message, std::string hint) {
-  Diagnostic d;
-  d.loc = at.loc;
-  d.code = std::move(code);
-  d.message = std::move(message);
-  d.excerpt = at.excerpt;
-  d.span = at.span;
-  d.hint = std::move(hint);
-  return d;
-}
-
-// The place of byte `offset` of `text`, whose first line is `first_line`.
-std::pair<std::uint32_t, std::uint32_t>
-line_and_column(std::string_view text, std::size_t offset,
-                std::uint32_t first_line) {
-  std::uint32_t line = first_line;
-  std::size_t start = 0;
-  for (std::size_t k = 0; k < offset && k < text.size(); ++k)
-    if (text[k] == '\n') {
-      ++line;
-      start = k + 1;
-    }
-  return {line, clamp32(offset - start + 1)};
-}
-
-std::string invalid_byte_message(std::string_view text, std::size_t at) {
-  return fmt::format("byte 0x{:02X} is not valid UTF-8",
-                     static_cast<unsigned char>(text[at]));
 }
 
 // ---------------------------------------------------------------------------
@@ -508,170 +464,63 @@ constexpr std::string_view name_of(Column c) {
   return k_column_names[static_cast<std::size_t>(c)];
 }
 
-std::string column_list() {
-  std::string out;
-  for (const auto name : k_column_names)
-    out += fmt::format("{}{}", out.empty() ? "" : ", ", name);
-  return out;
-}
-
-// Bytes of the cell as written (quotes included) from `column` of `line`,
-// up to the end of that line for a quoted cell that goes on.
-std::uint32_t raw_cell_size(std::string_view line, std::uint32_t column) {
-  const std::size_t from = column - 1;
-  if (from >= line.size())
-    return 1;
-  std::size_t end = line.size();
-  if (line[from] == '"') {
-    for (std::size_t k = from + 1; k < line.size(); ++k) {
-      if (line[k] != '"')
-        continue;
-      if (k + 1 < line.size() && line[k + 1] == '"') {
-        ++k;
-        continue;
-      }
-      end = k + 1;
-      break;
-    }
-  } else {
-    end = std::min(end, line.find(',', from));
-  }
-  return std::max<std::uint32_t>(1, clamp32(end - from));
-}
+constexpr std::size_t col(Column c) { return static_cast<std::size_t>(c); }
 
 // Reads the import record by record, collecting every problem.
 class ImportReader {
 public:
-  explicit ImportReader(const std::string& file) : m_file(file) {}
+  explicit ImportReader(CsvInput& input) : m_in(input) {}
 
-  std::vector<Diagnostic> problems;
   std::vector<InvoiceDraft> drafts;
 
-  // Reads the header row; false when the rows cannot be read by it.
-  bool header(const CsvRecord& rec);
+  // Whether the header has the columns an import needs.
+  bool header();
   void row(const CsvRecord& rec);
 
-  [[nodiscard]] Origin at(const CsvRecord& rec, CsvPos pos,
-                          std::uint32_t span) const {
-    Origin o;
-    o.loc = {m_file, pos.line, pos.column};
-    o.excerpt = std::string(line_of(rec, pos));
-    o.span = std::max<std::uint32_t>(1, span);
-    return o;
-  }
-
-  // The record as a whole: its first line.
-  [[nodiscard]] Origin at_record(const CsvRecord& rec) const {
-    const CsvPos pos{rec.line, 1};
-    return at(rec, pos, clamp32(line_of(rec, pos).size()));
-  }
-
-  [[nodiscard]] Origin at_cell(const CsvRecord& rec, std::size_t i) const {
-    const auto pos = rec.positions[i];
-    return at(rec, pos, raw_cell_size(line_of(rec, pos), pos.column));
-  }
-
-  void report(const Origin& where, std::string code, std::string message,
-              std::string hint = {}) {
-    problems.push_back(diagnostic_at(where, std::move(code), std::move(message),
-                                     std::move(hint)));
-  }
-
 private:
-  [[nodiscard]] std::optional<std::size_t> index(Column c) const {
-    const auto i = m_map[static_cast<std::size_t>(c)];
-    if (i < 0)
-      return std::nullopt;
-    return static_cast<std::size_t>(i);
-  }
-
-  // The cell of column `c`: given when not empty. Without the column, not
-  // given, at `fallback`.
   [[nodiscard]] DraftField field(const CsvRecord& rec, Column c,
                                  const Origin& fallback) const {
-    const auto i = index(c);
-    if (!i)
-      return DraftField{{}, fallback, false};
-    const auto value = rec.fields[*i];
-    return DraftField{std::string(value), at_cell(rec, *i), !value.empty()};
+    return m_in.field(rec, col(c), fallback);
+  }
+  void report(const Origin& where, std::string code, std::string message,
+              std::string hint = {}) {
+    m_in.report(where, std::move(code), std::move(message), std::move(hint));
   }
 
   void start_invoice(const CsvRecord& rec, std::string id);
   void same_invoice(const CsvRecord& rec);
   void add_line(const CsvRecord& rec);
 
-  const std::string& m_file;
-  std::array<int, k_column_count> m_map{};
-  std::size_t m_header_fields = 0;
+  CsvInput& m_in;
   // The line of each invoice's first row, to tell a continuation of the
   // current invoice from a stray row of an earlier one.
   std::unordered_map<std::string, std::uint32_t> m_first_rows;
 };
 
-bool ImportReader::header(const CsvRecord& rec) {
-  m_map.fill(-1);
-  m_header_fields = rec.fields.size();
-  const auto before = problems.size();
-  for (std::size_t i = 0; i < rec.fields.size(); ++i) {
-    const auto name = rec.fields[i];
-    const auto known =
-        std::find(k_column_names.begin(), k_column_names.end(), name);
-    if (known == k_column_names.end()) {
-      report(at_cell(rec, i), "unknown-column",
-             fmt::format("unknown column \"{}\"", name),
-             fmt::format("known columns: {}", column_list()));
-      continue;
-    }
-    auto& slot =
-        m_map[static_cast<std::size_t>(known - k_column_names.begin())];
-    if (slot >= 0) {
-      report(at_cell(rec, i), "duplicate-column",
-             fmt::format("column \"{}\" appears twice", name),
-             fmt::format("it is column {} too", slot + 1));
-      continue;
-    }
-    slot = static_cast<int>(i);
-  }
-  const Origin whole = at_record(rec);
+bool ImportReader::header() {
+  const auto before = m_in.problems.size();
   for (const auto required : {Column::invoice, Column::customer})
-    if (!index(required))
+    if (!m_in.has(col(required)))
       report(
-          whole, "missing-column",
+          m_in.at_header(), "missing-column",
           fmt::format("required column \"{}\" is missing", name_of(required)),
           "the header needs invoice and customer, and qty and unit_price "
           "or amount");
-  if (!index(Column::amount))
+  if (!m_in.has(col(Column::amount)))
     for (const auto needed : {Column::qty, Column::unit_price})
-      if (!index(needed))
-        report(whole, "missing-column",
+      if (!m_in.has(col(needed)))
+        report(m_in.at_header(), "missing-column",
                fmt::format("column \"{}\" is missing", name_of(needed)),
                "each line needs qty and unit_price, or an amount column");
-  return problems.size() == before;
+  return m_in.problems.size() == before;
 }
 
 void ImportReader::row(const CsvRecord& rec) {
-  if (const auto bad = invalid_utf8_at(rec.raw);
-      bad != std::string_view::npos) {
-    const auto [line, column] = line_and_column(rec.raw, bad, rec.line);
-    report(at(rec, {line, column}, 1), "encoding",
-           invalid_byte_message(rec.raw, bad),
-           "save the file as UTF-8 (a spreadsheet may have written Latin-1 "
-           "or Windows-1252)");
-    return;
-  }
-  if (rec.fields.size() != m_header_fields) {
-    const auto last = rec.fields.size() - 1;
-    report(at_cell(rec, last), "field-count",
-           fmt::format("row has {} field{} but the header has {}",
-                       rec.fields.size(), rec.fields.size() == 1 ? "" : "s",
-                       m_header_fields),
-           "a value that contains a comma must be enclosed in quotes");
-    return;
-  }
-  const auto i = *index(Column::invoice);
-  const std::string id(rec.fields[i]);
+  const auto invoice_at = m_in.at_column(rec, col(Column::invoice), {});
+  const auto i = field(rec, Column::invoice, {});
+  const std::string id = i.text;
   if (id.empty()) {
-    report(at_cell(rec, i), "missing-value", "invoice is empty",
+    report(invoice_at, "missing-value", "invoice is empty",
            "every row names the invoice it is a line of");
     return;
   }
@@ -681,7 +530,7 @@ void ImportReader::row(const CsvRecord& rec) {
     return;
   }
   if (const auto first = m_first_rows.find(id); first != m_first_rows.end()) {
-    report(at_cell(rec, i), "invoice-not-consecutive",
+    report(invoice_at, "invoice-not-consecutive",
            fmt::format("invoice \"{}\" started on line {}, before other "
                        "invoices",
                        id, first->second),
@@ -696,9 +545,8 @@ void ImportReader::row(const CsvRecord& rec) {
 void ImportReader::start_invoice(const CsvRecord& rec, std::string id) {
   m_first_rows.emplace(id, rec.line);
   InvoiceDraft draft;
-  draft.at = at_record(rec);
-  draft.id =
-      DraftField{std::move(id), at_cell(rec, *index(Column::invoice)), true};
+  draft.at = m_in.at_record(rec);
+  draft.id = field(rec, Column::invoice, draft.at);
   for (const auto& [column, member] : k_invoice_columns)
     draft.*member = field(rec, column, draft.at);
   if (!draft.customer.given)
@@ -717,23 +565,23 @@ void ImportReader::start_invoice(const CsvRecord& rec, std::string id) {
 void ImportReader::same_invoice(const CsvRecord& rec) {
   const auto& draft = drafts.back();
   for (const auto& [column, member] : k_invoice_columns) {
-    const auto i = index(column);
-    if (!i || rec.fields[*i].empty())
+    const auto here = field(rec, column, draft.at);
+    if (!here.given)
       continue;
     const auto& first = draft.*member;
     if (column == Column::customer && !first.given)
       continue;
-    if (first.given && first.text == rec.fields[*i])
+    if (first.given && first.text == here.text)
       continue;
-    report(at_cell(rec, *i), "value-differs",
+    report(here.at, "value-differs",
            first.given
                ? fmt::format("{} \"{}\" differs from line {}, which gives "
                              "\"{}\"",
-                             name_of(column), rec.fields[*i], draft.at.loc.line,
+                             name_of(column), here.text, draft.at.loc.line,
                              first.text)
                : fmt::format("{} \"{}\" differs from line {}, which leaves "
                              "it empty",
-                             name_of(column), rec.fields[*i],
+                             name_of(column), here.text,
                              draft.at.loc.line),
            "the invoice's columns are read from its first row; later rows "
            "leave them empty or repeat them");
@@ -742,7 +590,7 @@ void ImportReader::same_invoice(const CsvRecord& rec) {
 
 void ImportReader::add_line(const CsvRecord& rec) {
   DraftLine line;
-  line.at = at_record(rec);
+  line.at = m_in.at_record(rec);
   for (const auto& [column, member] : k_line_columns)
     line.*member = field(rec, column, line.at);
   const auto amount = field(rec, Column::amount, line.at);
@@ -765,7 +613,7 @@ void ImportReader::add_line(const CsvRecord& rec) {
         report(f->at, "missing-value",
                fmt::format("{} is empty",
                            f == &line.quantity ? "qty" : "unit_price"),
-               index(Column::amount)
+               m_in.has(col(Column::amount))
                    ? "each line needs qty and unit_price, or an amount"
                    : "each line needs qty and unit_price");
   }
@@ -827,48 +675,17 @@ Result<InvoiceDraft> parse_invoice_draft(std::string_view text,
 
 Result<std::vector<InvoiceDraft>>
 parse_invoice_import(std::string_view text, const std::string& file) {
-  auto csv = CsvReader::from_string(std::string(text), file);
-  ImportReader reader(file);
-  CsvRecord rec;
-  bool have_header = false;
-  bool any_rows = false;
-  Origin start;
-  start.loc = {file, 1, 1};
-  for (;;) {
-    auto got = csv.next(rec);
-    if (!got) {
-      reader.problems.push_back(std::move(got.error()));
-      if (!have_header)
-        break; // without its header, no row can be read
-      any_rows = true;
-      continue;
-    }
-    if (!*got)
-      break;
-    if (!have_header) {
-      have_header = true;
-      start = reader.at_record(rec);
-      if (const auto bad = invalid_utf8_at(rec.raw);
-          bad != std::string_view::npos) {
-        const auto [line, column] = line_and_column(rec.raw, bad, rec.line);
-        reader.report(reader.at(rec, {line, column}, 1), "encoding",
-                      invalid_byte_message(rec.raw, bad),
-                      "save the file as UTF-8");
-        break;
-      }
-      if (!reader.header(rec))
-        break;
-      continue;
-    }
-    any_rows = true;
-    reader.row(rec);
-  }
-  if (!any_rows && reader.problems.empty())
-    reader.report(start, "no-invoices", "no invoices to import",
-                  "an import has a header row and a row for each line of "
-                  "each invoice");
-  if (!reader.problems.empty())
-    return std::unexpected(problems_error(file, std::move(reader.problems)));
+  CsvInput input(file, k_column_names);
+  ImportReader reader(input);
+  const bool any_rows =
+      input.read(text, [&] { return reader.header(); },
+                 [&](const CsvRecord& rec) { reader.row(rec); });
+  if (!any_rows && input.problems.empty())
+    input.report(input.at_header(), "no-invoices", "no invoices to import",
+                 "an import has a header row and a row for each line of "
+                 "each invoice");
+  if (!input.problems.empty())
+    return std::unexpected(problems_error(file, std::move(input.problems)));
   return std::move(reader.drafts);
 }
 

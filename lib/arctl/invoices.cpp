@@ -83,6 +83,19 @@ Result<std::uint32_t> find_invoice_id(const Books& books, std::string_view id) {
   return fail(ExitCode::data, fmt::format("unknown invoice \"{}\"", id));
 }
 
+Result<std::uint32_t> issued_invoice(const Books& books, std::string_view id,
+                                     Date date) {
+  auto index = find_invoice_id(books, id);
+  if (!index)
+    return index;
+  const auto& inv = books.invoices[*index];
+  if (date < inv.date)
+    return fail(ExitCode::data,
+                fmt::format("invoice {} is dated {}, after {}", inv.id,
+                            format_date(inv.date), format_date(date)));
+  return index;
+}
+
 Money InvoiceLine::gross() const { return *add(amount, discount); }
 
 Result<std::vector<InvoiceLine>> read_invoice_lines(const Books& books,

@@ -110,4 +110,10 @@ invoice_document(const Books& books, const Ledger& ledger,
 [[nodiscard]] Result<std::uint32_t> find_invoice_id(const Books& books,
                                                     std::string_view id);
 
+// The index of invoice `id`, refusing (ExitCode::data) one dated after
+// `date`: nothing can happen to an invoice before it is issued.
+[[nodiscard]] Result<std::uint32_t> issued_invoice(const Books& books,
+                                                   std::string_view id,
+                                                   Date date);
+
 } // namespace arctl

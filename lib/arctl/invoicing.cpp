@@ -32,32 +32,49 @@ Error origin_error(const Origin& at, std::string code, std::string message,
   return Error{ExitCode::data, std::move(message), {std::move(d)}};
 }
 
+void Problems::add(Error e) {
+  ++count;
+  if (!first)
+    first = e;
+  for (auto& d : e.diagnostics)
+    found.push_back(std::move(d));
+}
+
+Result<Date> draft_date(const DraftField& field, Date fallback) {
+  if (!field.given)
+    return fallback;
+  auto d = parse_date(field.text);
+  if (!d)
+    return std::unexpected(origin_error(field.at, "date-syntax",
+                                        d.error().message, d.error().hint));
+  return *d;
+}
+
+Error Problems::error() const {
+  if (found.empty())
+    return *first;
+  // Problems of one file are named after it, as its reader names them.
+  const auto& file = found.front().loc.file;
+  const bool one_file =
+      !file.empty() && std::all_of(found.begin(), found.end(),
+                                   [&](const Diagnostic& d) {
+                                     return d.loc.file == file;
+                                   });
+  const auto n = found.size();
+  if (!one_file && n == 1)
+    return *first;
+  return Error{ExitCode::data,
+               one_file ? fmt::format("{}: {} problem{}", file, n,
+                                      n == 1 ? "" : "s")
+                        : fmt::format("{} problems", n),
+               found};
+}
+
 namespace {
 
 std::string money_text(std::int64_t minor, Currency c) {
   return Money{minor, c}.to_display();
 }
-
-// Problems across many drafts: those with a place in a file are gathered
-// so one run reports them all; one about an option stops at once.
-struct Problems {
-  std::vector<Diagnostic> found;
-  std::optional<Error> first;
-
-  void add(Error e) {
-    if (!first)
-      first = e;
-    for (auto& d : e.diagnostics)
-      found.push_back(std::move(d));
-  }
-  [[nodiscard]] bool any() const { return first.has_value(); }
-  [[nodiscard]] Error error() const {
-    if (found.size() <= 1)
-      return *first;
-    return Error{ExitCode::data, fmt::format("{} problems", found.size()),
-                 found};
-  }
-};
 
 // A discount as given: "N%" of `of`, or an amount. At most `of`.
 Result<Money> parse_discount(const DraftField& field, Money of,
@@ -122,55 +139,14 @@ const TaxCode* lookup_tax_code(const Config& config, const DraftField& field,
   return nullptr;
 }
 
-// Is `id` free for a new document: unused in the books and among the ids
-// taken by the same change?
-std::optional<std::string> id_taken(const Books& books, std::string_view id,
-                                    const std::vector<std::string>& taken) {
-  if (const auto i = books.invoice_index.find(id))
-    return fmt::format("{}:{}", books.dir.shown(schema(Table::invoices).file),
-                       books.invoices[*i].line);
-  if (const auto ref = books.find_document(id); ref.valid()) {
-    const auto table =
-        ref.kind == DocKind::payment ? Table::payments : Table::adjustments;
-    const auto line = ref.kind == DocKind::payment
-                          ? books.payments[ref.index].line
-                          : books.adjustments[ref.index].line;
-    return fmt::format("{}:{}", books.dir.shown(schema(table).file), line);
-  }
-  if (std::find(taken.begin(), taken.end(), id) != taken.end())
-    return std::string("this import");
-  return std::nullopt;
-}
-
-// The next number of `pattern` for `date`, past the books and the ids
-// taken by the same change.
-std::string next_free_number(const Books& books, std::string_view pattern,
-                             Date date, const std::vector<std::string>& taken) {
-  const int year = static_cast<int>(date.year());
-  auto id = next_number(books, pattern, date);
-  auto seq = match_number(pattern, id, year).value_or(1);
-  for (const auto& t : taken)
-    if (auto s = match_number(pattern, t, year); s && *s >= seq)
-      seq = *s + 1;
-  return format_number(pattern, year, seq);
-}
-
-Result<Date> draft_date(const DraftField& field, Date fallback) {
-  if (!field.given)
-    return fallback;
-  auto d = parse_date(field.text);
-  if (!d)
-    return std::unexpected(origin_error(field.at, "date-syntax",
-                                        d.error().message, d.error().hint));
-  return *d;
-}
 
 // One draft checked and priced. Records go into `out` only when the whole
 // draft is valid.
 class DraftPricer {
 public:
-  DraftPricer(const Books& books, Date today, std::vector<std::string>& taken)
-      : m_books(books), m_config(books.config), m_today(today), m_taken(taken) {
+  DraftPricer(const Books& books, Date today, Numberer& numbers)
+      : m_books(books), m_config(books.config), m_today(today),
+        m_numbers(numbers) {
   }
 
   // The invoice, or nothing after adding its problems to `problems`.
@@ -183,7 +159,7 @@ private:
   const Books& m_books;
   const Config& m_config;
   Date m_today;
-  std::vector<std::string>& m_taken;
+  Numberer& m_numbers;
 };
 
 std::optional<NewInvoice> DraftPricer::price(const InvoiceDraft& draft,
@@ -245,7 +221,7 @@ std::optional<NewInvoice> DraftPricer::price(const InvoiceDraft& draft,
       return stop(origin_error(
           draft.id.at, "id-syntax",
           fmt::format("invoice id \"{}\" {}", draft.id.text, *why)));
-    if (auto where = id_taken(m_books, draft.id.text, m_taken))
+    if (auto where = id_taken(m_books, draft.id.text, m_numbers.ids()))
       return stop(origin_error(
           draft.id.at, "id-taken",
           fmt::format("id \"{}\" is in use already ({})", draft.id.text,
@@ -254,9 +230,9 @@ std::optional<NewInvoice> DraftPricer::price(const InvoiceDraft& draft,
           "number",
           ExitCode::data));
     inv.id = draft.id.text;
+    m_numbers.take(inv.id);
   } else {
-    inv.id = next_free_number(m_books, m_config.numbering.invoice, inv.date,
-                              m_taken);
+    inv.id = m_numbers.next(m_config.numbering.invoice, inv.date);
   }
 
   for (const auto* text : {&draft.po, &draft.memo})
@@ -280,7 +256,6 @@ std::optional<NewInvoice> DraftPricer::price(const InvoiceDraft& draft,
           "check the lines' quantities, prices, discounts and tax codes "
           "against the other system"));
   }
-  m_taken.push_back(inv.id);
   return inv;
 }
 
@@ -507,8 +482,8 @@ Result<InvoicePlan> plan_new_invoices(const Books& books,
     return fail(ExitCode::usage, "no invoices to create");
   InvoicePlan plan;
   Problems problems;
-  std::vector<std::string> taken;
-  DraftPricer pricer(books, today, taken);
+  Numberer numbers(books);
+  DraftPricer pricer(books, today, numbers);
   for (const auto& draft : drafts)
     if (auto inv = pricer.price(draft, problems))
       plan.invoices.push_back(std::move(*inv));
@@ -545,6 +520,8 @@ Result<InvoicePlan> plan_new_invoices(const Books& books,
     inv.credit_limit = c.credit_limit;
     inv.credit_used = credit_used(books, ledger, inv.customer) + before;
     before += inv.totals.total.minor();
+    if (drafts[k].charge)
+      continue;
     const auto hold_reason =
         has_holds[inv.customer] && hold_on(inv.customer, inv.date).on_hold
             ? std::optional(hold_on(inv.customer, inv.date).hold_reason)
@@ -648,8 +625,6 @@ std::string explain(const NewInvoice& inv) {
   return out;
 }
 
-namespace {
-
 Result<void> check_reason(std::string_view reason, bool required,
                           std::string_view what) {
   if (auto why = utf8_problem(reason))
@@ -659,22 +634,6 @@ Result<void> check_reason(std::string_view reason, bool required,
                 fmt::format("--reason: {} needs a reason", what));
   return {};
 }
-
-// Which invoice `id` is, refusing one not issued by `date`.
-Result<std::uint32_t> issued_invoice(const Books& books, std::string_view id,
-                                     Date date) {
-  auto index = find_invoice_id(books, id);
-  if (!index)
-    return index;
-  const auto& inv = books.invoices[*index];
-  if (date < inv.date)
-    return fail(ExitCode::data,
-                fmt::format("invoice {} is dated {}, after {}", inv.id,
-                            format_date(inv.date), format_date(date)));
-  return index;
-}
-
-} // namespace
 
 Result<PlannedChange> plan_void_invoice(const Books& books,
                                         std::string_view invoice, Date date,
@@ -711,7 +670,7 @@ Result<PlannedChange> plan_void_invoice(const Books& books,
                             money_text(state.written_off, inv.currency)));
   PlannedChange plan;
   const auto id =
-      next_free_number(books, books.config.numbering.adjustment, date, {});
+      Numberer(books).next(books.config.numbering.adjustment, date);
   const std::array<FieldValue, 8> values{{
       {"id", id},
       {"date", format_date(date)},
@@ -799,7 +758,7 @@ Result<PlannedChange> plan_credit_memo(const Books& books,
           ExitCode::data,
           fmt::format("--id: id \"{}\" is in use already ({})", id, *where));
   } else {
-    id = next_free_number(books, books.config.numbering.credit, draft.date, {});
+    id = Numberer(books).next(books.config.numbering.credit, draft.date);
   }
   PlannedChange plan;
   RecordAppender out(books.dir, plan);

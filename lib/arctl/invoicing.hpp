@@ -36,6 +36,24 @@ struct Origin {
                                  std::string message, std::string hint = {},
                                  ExitCode option_exit = ExitCode::usage);
 
+// Problems across many drafts: those with a place in a file are gathered
+// so one run reports them all; one about an option stops at once.
+struct Problems {
+  std::vector<Diagnostic> found;
+  std::optional<Error> first;
+  std::size_t count = 0; // problems added
+
+  void add(Error e);
+  [[nodiscard]] bool any() const { return first.has_value(); }
+  // The first problem alone, or all of them (ExitCode::data).
+  [[nodiscard]] Error error() const;
+};
+
+// Refuses (ExitCode::usage, naming --reason) a reason that is not valid
+// text, or that is empty when `required`; `what` names the fact ("a void").
+[[nodiscard]] Result<void> check_reason(std::string_view reason, bool required,
+                                        std::string_view what);
+
 // One value of a draft, as text, and where it came from.
 struct DraftField {
   std::string text;
@@ -56,6 +74,9 @@ struct DraftLine {
   bool is_amount = false;
 };
 
+// The date a field gives, or `fallback` when it is not given.
+[[nodiscard]] Result<Date> draft_date(const DraftField& field, Date fallback);
+
 // A new invoice as a user describes it. Every field is text until
 // plan_new_invoices checks it against the books.
 struct InvoiceDraft {
@@ -68,6 +89,9 @@ struct InvoiceDraft {
   DraftField discount; // an invoice discount: an amount or "N%"
   DraftField po, memo;
   DraftField total; // import: the total the other system had; must match
+  // A charge (a returned payment, a fee) rather than a sale: credit
+  // control does not apply.
+  bool charge = false;
   std::vector<DraftLine> lines; // at least one
   Origin at;                    // the draft as a whole
 };

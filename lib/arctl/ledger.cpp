@@ -198,6 +198,12 @@ void Walk::adjustment(const Adjustment& j) {
     if (state.void_) {
       report(Table::adjustments, j.line, "invoice", "invoice-void",
              fmt::format("invoice {} is void", inv.id));
+    } else if (amount < 0 && -amount > state.discounted) {
+      report(Table::adjustments, j.line, "amount", "discount-reversal-exceeds",
+             fmt::format("takes back a discount of {} on {}, but only {} is "
+                         "discounted on {}",
+                         money(-amount, cur), inv.id,
+                         money(state.discounted, cur), format_date(j.date)));
     } else if (amount > state.open) {
       report(Table::adjustments, j.line, "amount", "over-applied",
              fmt::format("{} of {} exceeds the {} open on {} on {}",

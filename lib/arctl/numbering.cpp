@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace arctl {
 
 namespace {
@@ -90,6 +92,52 @@ std::string next_number(const Books& books, std::string_view pattern,
   for (const auto& x : books.adjustments)
     consider(x.id);
   return format_number(pattern, year, highest + 1);
+}
+
+std::optional<std::string> id_taken(const Books& books, std::string_view id,
+                                    std::span<const std::string> taken) {
+  if (const auto i = books.invoice_index.find(id))
+    return fmt::format("{}:{}", books.dir.shown(schema(Table::invoices).file),
+                       books.invoices[*i].line);
+  if (const auto ref = books.find_document(id); ref.valid()) {
+    const auto table =
+        ref.kind == DocKind::payment ? Table::payments : Table::adjustments;
+    const auto line = ref.kind == DocKind::payment
+                          ? books.payments[ref.index].line
+                          : books.adjustments[ref.index].line;
+    return fmt::format("{}:{}", books.dir.shown(schema(table).file), line);
+  }
+  if (std::find(taken.begin(), taken.end(), id) != taken.end())
+    return std::string("this change");
+  return std::nullopt;
+}
+
+std::string Numberer::next(std::string_view pattern, Date date) {
+  const int year = static_cast<int>(date.year());
+  auto series = std::find_if(m_series.begin(), m_series.end(),
+                             [&](const Series& x) {
+                               return x.year == year && x.pattern == pattern;
+                             });
+  if (series == m_series.end()) {
+    const auto first = next_number(m_books, pattern, date);
+    auto seq = match_number(pattern, first, year).value_or(1);
+    for (const auto& id : m_ids)
+      if (auto s = match_number(pattern, id, year); s && *s >= seq)
+        seq = *s + 1;
+    m_series.push_back({std::string(pattern), year, seq});
+    series = m_series.end() - 1;
+  }
+  auto id = format_number(pattern, year, series->next++);
+  m_ids.push_back(id);
+  return id;
+}
+
+void Numberer::take(std::string id) {
+  for (auto& series : m_series)
+    if (auto s = match_number(series.pattern, id, series.year);
+        s && *s >= series.next)
+      series.next = *s + 1;
+  m_ids.push_back(std::move(id));
 }
 
 } // namespace arctl

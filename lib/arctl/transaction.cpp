@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -147,6 +148,35 @@ void Change::append(Table table, std::string record, std::optional<Date> date) {
       return;
     }
   m_ops.push_back({Op::append, file, std::move(record), date});
+}
+
+void Change::merge(Change other) {
+  for (auto& e : other.m_ops) {
+    const auto same = std::find_if(m_ops.begin(), m_ops.end(), [&](const Entry& o) {
+      return e.op == Op::append && o.op == Op::append && o.file == e.file;
+    });
+    if (same == m_ops.end()) {
+      m_ops.push_back(std::move(e));
+      continue;
+    }
+    same->content += e.content;
+    if (e.earliest && (!same->earliest || *e.earliest < *same->earliest))
+      same->earliest = e.earliest;
+  }
+}
+
+void PlannedChange::merge(PlannedChange other) {
+  change.merge(std::move(other.change));
+  const auto move_to = [](std::vector<std::string>& to,
+                          std::vector<std::string>& from) {
+    to.insert(to.end(), std::make_move_iterator(from.begin()),
+              std::make_move_iterator(from.end()));
+  };
+  move_to(removed, other.removed);
+  move_to(added, other.added);
+  move_to(ids, other.ids);
+  if (!other.summary.empty())
+    summary += (summary.empty() ? "" : "\n") + other.summary;
 }
 
 void Change::create(std::string file, std::string content) {

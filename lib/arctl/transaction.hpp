@@ -58,6 +58,9 @@ public:
   // Replaces a file's whole content (customers.csv after an edit).
   void replace(std::string file, std::string content);
 
+  // Adds what `other` writes after what this change writes.
+  void merge(Change other);
+
   [[nodiscard]] bool empty() const { return m_ops.empty(); }
 
   enum class Op { append, create, replace };
@@ -74,13 +77,18 @@ private:
 };
 
 // What a command would write: the Change to commit, the records it takes
-// out and puts in (each without line ending), to show for --dry-run, and
-// the ids of the documents it creates, to print when it is done.
+// out and puts in (each without line ending), to show for --dry-run, the
+// ids of the documents it creates and, where ids do not say it, what it
+// does in words, to print when it is done.
 struct PlannedChange {
   Change change;
   std::vector<std::string> removed;
   std::vector<std::string> added;
   std::vector<std::string> ids;
+  std::string summary;
+
+  // Adds `other` after this plan: its records, what it shows, its ids.
+  void merge(PlannedChange other);
 };
 
 // Refuses (ExitCode::data) a fact dated on or before the lock date: the

@@ -173,7 +173,7 @@ TEST_CASE("an invoice with applications cannot be voided") {
   TempBooks b;
   add_basic_facts(b);
   b.add("adjustments.csv",
-        "ADJ-1,2026-01-25,void,ACME,INV-1,,100.00,USD,wrong customer\n");
+        "ADJ-1,2026-01-25,void,ACME,INV-1,,100.00,USD,wrong customer,\n");
   auto f = findings(b);
   REQUIRE(f.size() == 1);
   CHECK(f[0].code == "void-applied");
@@ -252,8 +252,8 @@ TEST_CASE("refunds and credit memos draw on what is left unapplied") {
   TempBooks b;
   add_basic_facts(b);
   b.add("adjustments.csv",
-        "CM-1,2026-01-21,credit,ACME,INV-1,,30.00,USD,damaged\n"
-        "ADJ-1,2026-01-22,refund,ACME,,PAY-1,40.00,USD,overpaid\n");
+        "CM-1,2026-01-21,credit,ACME,INV-1,,30.00,USD,damaged,\n"
+        "ADJ-1,2026-01-22,refund,ACME,,PAY-1,40.00,USD,overpaid,\n");
   b.add("allocations.csv", "2026-01-21,CM-1,INV-1,30.00,\n");
   const auto f = findings(b);
   REQUIRE(f.size() == 1);
@@ -327,10 +327,10 @@ TEST_CASE("a refund of an unknown source is reported and otherwise ignored") {
   TempBooks b;
   add_basic_facts(b);
   b.add("adjustments.csv",
-        "ADJ-1,2026-01-22,refund,ACME,,CM-9,1.00,USD,\n"
-        "ADJ-2,2026-01-22,reversal,ACME,,CM-1,,USD,\n"
-        "CM-1,2026-01-21,credit,ACME,,,5.00,USD,\n"
-        "ADJ-3,2026-01-23,refund,ACME,,CM-1,5.00,USD,\n");
+        "ADJ-1,2026-01-22,refund,ACME,,CM-9,1.00,USD,,\n"
+        "ADJ-2,2026-01-22,reversal,ACME,,CM-1,,USD,,\n"
+        "CM-1,2026-01-21,credit,ACME,,,5.00,USD,,\n"
+        "ADJ-3,2026-01-23,refund,ACME,,CM-1,5.00,USD,,\n");
   const auto f = findings(b);
   REQUIRE(f.size() == 2);
   CHECK(f[0].message == "unknown payment or credit memo \"CM-9\"");
@@ -340,7 +340,7 @@ TEST_CASE("a refund of an unknown source is reported and otherwise ignored") {
 TEST_CASE("a payment is reversed only once nothing of it is applied") {
   TempBooks b;
   add_basic_facts(b);
-  b.add("adjustments.csv", "ADJ-1,2026-01-25,reversal,ACME,,PAY-1,,USD,nsf\n");
+  b.add("adjustments.csv", "ADJ-1,2026-01-25,reversal,ACME,,PAY-1,,USD,nsf,\n");
   auto f = findings(b);
   REQUIRE(f.size() == 1);
   CHECK(f[0].code == "reversal-applied");

@@ -124,3 +124,37 @@ TEST_CASE("text toml++ cannot read safely is refused before it sees it") {
   CHECK(d.excerpt == "name = Müller");
   CHECK(d.message == "unexpected character 'ü'");
 }
+
+TEST_CASE("[payments] sets the discount rule and write-off limits") {
+  auto c = parse_config("[payments]\nearly_payment_discount = false\n"
+                        "writeoff_limit = { USD = \"100.00\", JPY = \"15000\" }\n",
+                        "arctl.toml");
+  REQUIRE(c.has_value());
+  CHECK_FALSE(c->early_payment_discount);
+  const auto usd = *find_currency("USD");
+  const auto jpy = *find_currency("JPY");
+  const auto eur = *find_currency("EUR");
+  CHECK_FALSE(c->writeoff_needs_approval(Money{10000, usd}));
+  CHECK(c->writeoff_needs_approval(Money{10001, usd}));
+  CHECK_FALSE(c->writeoff_needs_approval(Money{15000, jpy}));
+  CHECK(c->writeoff_needs_approval(Money{1, eur})); // no limit for EUR
+
+  auto plain = parse_config("[payments]\nwriteoff_limit = \"25\"\n", "arctl.toml");
+  REQUIRE(plain.has_value());
+  CHECK(plain->writeoff_limits == std::vector<Money>{Money{2500, usd}});
+  auto none = parse_config("", "arctl.toml");
+  REQUIRE(none.has_value());
+  CHECK(none->early_payment_discount);
+  CHECK_FALSE(none->writeoff_needs_approval(Money{100000000, usd}));
+}
+
+TEST_CASE("[payments] refuses limits that are not amounts") {
+  const auto e = problems_of("[payments]\nwriteoff_limit = 100.5\n");
+  CHECK(e.diagnostics[0].message.find("must be an amount in quotes") !=
+        std::string::npos);
+  const auto f = problems_of(
+      "[payments]\nwriteoff_limit = { XXX = \"1\", USD = \"-1\", JPY = \"1.5\" }\n"
+      "discounts = true\n");
+  REQUIRE(f.diagnostics.size() == 4);
+  CHECK(f.diagnostics[0].message == "unknown key 'payments.discounts'");
+}

@@ -25,7 +25,7 @@ struct Fixture {
     b.add("payments.csv", "PAY-1,2026-01-20,ACME,80.00,USD,,,,\n");
     b.add("allocations.csv", "2026-01-20,PAY-1,INV-1,60.00,\n"
                              "2026-01-20,PAY-1,INV-2,20.00,\n");
-    b.add("adjustments.csv", "ADJ-1,2026-01-08,void,BETA,INV-3,,,USD,\n");
+    b.add("adjustments.csv", "ADJ-1,2026-01-08,void,BETA,INV-3,,,USD,,\n");
     b.add("events.csv", "2026-03-05,dispute,BETA,INV-4,,wrong price\n");
     books = b.load();
   }

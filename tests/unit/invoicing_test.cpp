@@ -214,7 +214,7 @@ TEST_CASE("ids follow the pattern per year, past ids taken, never reused") {
         "INV-2026-00007,ACME,2026-01-05,2026-02-04,USD,,1.00,0.00,1.00,,\n");
   b.add("invoice-lines.csv", "INV-2026-00007,1,,A,1,1,,,1.00,,\n");
   b.add("adjustments.csv",
-        "ADJ-2026-00001,2026-01-06,void,ACME,INV-2026-00007,,1.00,USD,x\n");
+        "ADJ-2026-00001,2026-01-06,void,ACME,INV-2026-00007,,1.00,USD,x,\n");
   const auto books = b.open();
   auto in_2027 = draft("ACME", {line("1", "1")});
   in_2027.date = given("2027-01-02", "--date");
@@ -304,7 +304,7 @@ TEST_CASE("refusals point at the value, in a file with line and column") {
   const auto both = plan_new_invoices(*books, {{d, other}}, day("2026-01-01"));
   REQUIRE_FALSE(both.has_value());
   CHECK(both.error().diagnostics.size() == 2);
-  CHECK(both.error().message == "2 problems");
+  CHECK(both.error().message == "draft.toml: 2 problems");
 }
 
 TEST_CASE("a void needs nothing applied at any date") {
@@ -329,7 +329,7 @@ TEST_CASE("a void needs nothing applied at any date") {
       plan_void_invoice(*books, "INV-2", day("2026-01-10"), "typo");
   REQUIRE(plan.has_value());
   CHECK(plan->added[0] ==
-        "ADJ-2026-00001,2026-01-10,void,ACME,INV-2,,50.00,USD,typo");
+        "ADJ-2026-00001,2026-01-10,void,ACME,INV-2,,50.00,USD,typo,");
   commit_plan(b, *plan);
   const auto after = b.open();
   const auto ledger = compute_ledger(*after, day("2026-01-10"));
@@ -359,7 +359,7 @@ TEST_CASE("a credit memo is applied to its invoice or left on account") {
   CHECK(plan->ids == std::vector<std::string>{"CM-2026-00001"});
   CHECK(plan->added == std::vector<std::string>{
                            "CM-2026-00001,2026-02-01,credit,ACME,INV-1,,30.00,"
-                           "USD,damaged",
+                           "USD,damaged,",
                            "2026-02-01,CM-2026-00001,INV-1,30.00,"});
   commit_plan(b, *plan);
   const auto after = b.open();

@@ -75,9 +75,9 @@ TEST_CASE("write-offs, discounts, credits and voids change what is open") {
   TempBooks b;
   add_facts(b);
   b.add("adjustments.csv",
-        "ADJ-1,2026-02-10,writeoff,ACME,INV-1,,40.00,USD,small balance\n"
-        "CM-1,2026-02-11,credit,ACME,INV-2,,20.00,USD,damaged\n"
-        "ADJ-2,2026-02-12,discount,ACME,INV-2,,1.00,USD,\n");
+        "ADJ-1,2026-02-10,writeoff,ACME,INV-1,,40.00,USD,small balance,\n"
+        "CM-1,2026-02-11,credit,ACME,INV-2,,20.00,USD,damaged,\n"
+        "ADJ-2,2026-02-12,discount,ACME,INV-2,,1.00,USD,,\n");
   b.add("allocations.csv", "2026-02-11,CM-1,INV-2,5.00,\n");
   const auto books = b.load();
   const auto l = compute_ledger(*books, day("2026-02-28"));

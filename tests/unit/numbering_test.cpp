@@ -33,7 +33,7 @@ TEST_CASE("the next number follows the highest in use, void or not") {
         "INV-2026-00003,ACME,2026-01-06,2026-02-05,USD,,1.00,0.00,1.00,,\n"
         "INV-2025-00090,ACME,2025-12-30,2026-01-29,USD,,1.00,0.00,1.00,,\n");
   b.add("adjustments.csv",
-        "ADJ-1,2026-01-07,void,ACME,INV-2026-00007,,,USD,duplicate\n");
+        "ADJ-1,2026-01-07,void,ACME,INV-2026-00007,,,USD,duplicate,\n");
   const auto loaded = b.load();
   const auto& books = *loaded;
   const auto p = "INV-{year}-{seq:05}";

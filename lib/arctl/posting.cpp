@@ -384,6 +384,7 @@ Result<PlannedChange> plan_settle(const Books& books, const SettleRequest& r) {
     return pass(invoice);
   const auto& inv = books.invoices[*invoice];
   const auto cur = inv.currency;
+  Balances balances(books);
   std::string source_id;
   if (!r.from.empty()) {
     const auto ref = books.find_document(r.from);
@@ -398,7 +399,7 @@ Result<PlannedChange> plan_settle(const Books& books, const SettleRequest& r) {
                   fmt::format("payment {} is dated {}, after {}", r.from,
                               format_date(books.payments[ref.index].date),
                               format_date(r.date)));
-    if (compute_ledger(books, k_end_of_time).payments[ref.index].reversed)
+    if (balances.end().payments[ref.index].reversed)
       return fail(ExitCode::data,
                   fmt::format("payment {} is reversed; a discount cannot go "
                               "with it",
@@ -408,7 +409,6 @@ Result<PlannedChange> plan_settle(const Books& books, const SettleRequest& r) {
   if (auto open = check_open_period(books.dir, books.config.lock_date, r.date);
       !open)
     return pass(open);
-  Balances balances(books);
   if (balances.on(r.date).invoices[*invoice].void_ ||
       balances.end().invoices[*invoice].void_)
     return fail(ExitCode::data, fmt::format("invoice {} is void", inv.id));

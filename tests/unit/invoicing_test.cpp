@@ -8,17 +8,10 @@
 
 using namespace arctl;
 using arctl::testing::day;
+using arctl::testing::given;
 using arctl::testing::TempBooks;
 
 namespace {
-
-DraftField given(std::string text, const char* option = "--x") {
-  DraftField f;
-  f.text = std::move(text);
-  f.at.option = option;
-  f.given = true;
-  return f;
-}
 
 DraftLine line(std::string qty, std::string price, std::string discount = {},
                std::optional<std::string> tax = std::nullopt) {
@@ -55,13 +48,6 @@ const NewInvoice& only(const Result<InvoicePlan>& plan) {
 
 std::string total(const Result<InvoicePlan>& plan) {
   return only(plan).totals.total.to_string();
-}
-
-// Commits a plan's change, as the command line does.
-void commit_plan(const TempBooks& b, const PlannedChange& plan) {
-  auto lock = BooksLock::acquire(b.dir(), LockMode::exclusive);
-  REQUIRE(lock.has_value());
-  REQUIRE(commit(b.dir(), *lock, plan.change, std::nullopt).has_value());
 }
 
 } // namespace
@@ -280,7 +266,7 @@ TEST_CASE("credit control refuses with the figures unless overridden") {
   CHECK(overridden->invoices[0].overridden);
   CHECK(overridden->planned.added.back() ==
         "2026-03-02,override,BETA,INV-2026-00001,,CFO approved");
-  commit_plan(b, overridden->planned);
+  b.commit_plan(overridden->planned);
   CHECK(b.open()->events.size() == 2);
 }
 
@@ -330,7 +316,7 @@ TEST_CASE("a void needs nothing applied at any date") {
   REQUIRE(plan.has_value());
   CHECK(plan->added[0] ==
         "ADJ-2026-00001,2026-01-10,void,ACME,INV-2,,50.00,USD,typo,");
-  commit_plan(b, *plan);
+  b.commit_plan(*plan);
   const auto after = b.open();
   const auto ledger = compute_ledger(*after, day("2026-01-10"));
   CHECK(invoice_status(*after, ledger, 1) == InvoiceStatus::void_);
@@ -361,7 +347,7 @@ TEST_CASE("a credit memo is applied to its invoice or left on account") {
                            "CM-2026-00001,2026-02-01,credit,ACME,INV-1,,30.00,"
                            "USD,damaged,",
                            "2026-02-01,CM-2026-00001,INV-1,30.00,"});
-  commit_plan(b, *plan);
+  b.commit_plan(*plan);
   const auto after = b.open();
   CHECK(compute_ledger(*after, k_end_of_time).invoices[0].open == 0);
 
@@ -369,7 +355,7 @@ TEST_CASE("a credit memo is applied to its invoice or left on account") {
       *after, {"", "ACME", "5", day("2026-04-01"), "", "CM-GOODWILL"});
   REQUIRE(on_account.has_value());
   CHECK(on_account->added.size() == 1);
-  commit_plan(b, *on_account);
+  b.commit_plan(*on_account);
   const auto later = b.open();
   const auto pos =
       customer_position(*later, compute_ledger(*later, day("2026-04-01")), 0);
@@ -401,7 +387,7 @@ TEST_CASE("disputes and resolutions follow each other in date order") {
   const auto resolve = plan_invoice_event(*books, EventKind::resolve, "INV-1",
                                           day("2026-03-05"), "credit agreed");
   REQUIRE(resolve.has_value());
-  commit_plan(b, *resolve);
+  b.commit_plan(*resolve);
   const auto part = plan_invoice_event(*b.open(), EventKind::dispute, "INV-1",
                                        day("2026-03-06"), "one item", "25");
   REQUIRE(part.has_value());

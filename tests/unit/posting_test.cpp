@@ -9,17 +9,10 @@
 
 using namespace arctl;
 using arctl::testing::day;
+using arctl::testing::given;
 using arctl::testing::TempBooks;
 
 namespace {
-
-DraftField given(std::string text, const char* option = "--x") {
-  DraftField f;
-  f.text = std::move(text);
-  f.at.option = option;
-  f.given = true;
-  return f;
-}
 
 Receipt receipt(std::string customer, std::string amount, std::string date,
                 std::string reference = {}) {
@@ -62,12 +55,6 @@ void configure(TempBooks& b, std::string_view from, std::string_view to) {
   REQUIRE(at != std::string::npos);
   text.replace(at, from.size(), to);
   b.write("arctl.toml", text);
-}
-
-void commit_plan(const TempBooks& b, const PlannedChange& plan) {
-  auto lock = BooksLock::acquire(b.dir(), LockMode::exclusive);
-  REQUIRE(lock.has_value());
-  REQUIRE(commit(b.dir(), *lock, plan.change, std::nullopt).has_value());
 }
 
 // ACME on 2/10 net 30 with three open invoices due in this order:
@@ -299,7 +286,7 @@ TEST_CASE("a batch posts all or nothing and twice posts nothing twice") {
     REQUIRE(plan.has_value());
     CHECK(plan->planned.ids ==
           std::vector<std::string>{"PAY-2026-00001", "PAY-2026-00002"});
-    commit_plan(b, plan->planned);
+    b.commit_plan(plan->planned);
   }
   const auto books = b.open();
   const auto again = plan_receipts(*books, *receipts, day("2026-03-10"), options);
@@ -364,7 +351,7 @@ TEST_CASE("unapplying takes back the discount that came with the payment") {
                           "2026-02-05,P1,I1,-98.00,",
                           "ADJ-2026-00001,2026-02-05,discount,ACME,I1,P1,-2.00,"
                           "USD,discount taken back: P1 no longer applied,"});
-  commit_plan(b, *all);
+  b.commit_plan(*all);
   const auto after = b.open();
   const auto ledger = compute_ledger(*after, k_end_of_time);
   CHECK(ledger.invoices[0].open == 10000);
@@ -384,7 +371,7 @@ TEST_CASE("a reversal undoes applications and charges what was refunded") {
   const auto plan = plan_reversal(*books, {"P1", day("2026-03-05"), "NSF", "25"});
   REQUIRE(plan.has_value());
   CHECK(plan->ids == std::vector<std::string>{"ADJ-2026-00001", "FEE-2026-00001"});
-  commit_plan(b, *plan);
+  b.commit_plan(*plan);
   const auto after = b.open();
   const auto ledger = compute_ledger(*after, k_end_of_time);
   CHECK(ledger.invoices[1].open == 20000);

@@ -5,6 +5,7 @@
 #include "arctl/books.hpp"
 #include "arctl/check.hpp"
 #include "arctl/config.hpp"
+#include "arctl/invoicing.hpp"
 #include "arctl/transaction.hpp"
 
 #include <doctest/doctest.h>
@@ -19,6 +20,15 @@ namespace arctl::testing {
 
 // A date written as in the books, for short tests.
 inline Date day(const char* text) { return *parse_date(text); }
+
+// A draft's field given with `option`.
+inline DraftField given(std::string text, const char* option = "--x") {
+  DraftField f;
+  f.text = std::move(text);
+  f.at.option = option;
+  f.given = true;
+  return f;
+}
 
 class TempBooks {
 public:
@@ -69,6 +79,13 @@ public:
     return std::move(*books);
   }
   [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
+
+  // Commits a planned change, as the command line does.
+  void commit_plan(const PlannedChange& plan) const {
+    auto lock = BooksLock::acquire(dir(), LockMode::exclusive);
+    REQUIRE(lock.has_value());
+    REQUIRE(commit(dir(), *lock, plan.change, std::nullopt).has_value());
+  }
 
 private:
   std::filesystem::path m_path;

@@ -38,6 +38,8 @@ void register_check(CLI::App& app, const GlobalOptions& global, Commands& comman
 void register_invoice(CLI::App& app, const GlobalOptions& global, Commands& commands);
 void register_customer(CLI::App& app, const GlobalOptions& global, Commands& commands);
 void register_post(CLI::App& app, const GlobalOptions& global, Commands& commands);
+void register_age(CLI::App& app, const GlobalOptions& global, Commands& commands);
+void register_statement(CLI::App& app, const GlobalOptions& global, Commands& commands);
 
 // Finds the books from --books, ARCTL_BOOKS or the current directory.
 [[nodiscard]] Result<BooksDir> find_books(const GlobalOptions& global);

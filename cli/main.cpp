@@ -31,6 +31,8 @@ int main(int argc, char** argv) {
   cli::register_customer(app, global, commands);
   cli::register_invoice(app, global, commands);
   cli::register_post(app, global, commands);
+  cli::register_age(app, global, commands);
+  cli::register_statement(app, global, commands);
 
   // CLI11 would call an unknown command a missing one; name it instead, at
   // every level ("arctl customer bogus").

@@ -88,7 +88,7 @@ int run_age(const GlobalOptions& global, const AgeOptions& o) {
     } else if (o.format == "json") {
       print(aging_json(books, aged, view));
     } else {
-      print(render(aging_table(books, aged, view, aged.sections.size() > 1),
+      print(render(aging_table(books, aged, view, several_currencies(books)),
                    Format::csv));
     }
     const auto alerts = past_due_alerts(aged, limits);

@@ -349,11 +349,11 @@ AgingSection Ager::finish(SectionTally& s) const {
               return id(a.customer) < id(b.customer);
             });
   auto& f = out.figures;
+  if (f.sales_30 > 0)
+    f.dso_30 = ratio(static_cast<__int128>(open) * 30 * 10, f.sales_30);
+  if (f.sales_90 > 0)
+    f.dso_90 = ratio(static_cast<__int128>(open) * 90 * 10, f.sales_90);
   if (open > 0) {
-    if (f.sales_30 > 0)
-      f.dso_30 = ratio(static_cast<__int128>(open) * 30 * 10, f.sales_30);
-    if (f.sales_90 > 0)
-      f.dso_90 = ratio(static_cast<__int128>(open) * 90 * 10, f.sales_90);
     f.weighted_days_past_due = ratio(weighted * 10, open);
     f.over_90_share = ratio(static_cast<__int128>(f.over_90) * 1000, open);
   }
@@ -396,7 +396,10 @@ AgingReport Ager::run() {
             });
   for (auto& s : m_sections) {
     auto section = finish(s);
-    if (!section.rows.empty() || section.figures.sales_90 != 0)
+    // A currency with nothing to list still has figures when it had
+    // sales, unless rows were asked for only above a balance.
+    if (!section.rows.empty() ||
+        (section.figures.sales_90 != 0 && !m_request.min_balance))
       report.sections.push_back(std::move(section));
   }
   return report;
@@ -407,6 +410,16 @@ AgingReport Ager::run() {
 AgingReport age_receivables(const Books& books, const Ledger& ledger,
                             const AgingRequest& request) {
   return Ager(books, ledger, request).run();
+}
+
+bool several_currencies(const Books& books) {
+  const auto home = books.config.currency;
+  const auto other = [home](const auto& records) {
+    return std::any_of(records.begin(), records.end(),
+                       [home](const auto& r) { return r.currency != home; });
+  };
+  return other(books.customers) || other(books.invoices) ||
+         other(books.payments) || other(books.adjustments);
 }
 
 // ---- rendering -------------------------------------------------------------------

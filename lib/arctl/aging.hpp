@@ -142,6 +142,11 @@ parse_past_due_limit(std::string_view text);
 past_due_alerts(const AgingReport& report,
                 const std::vector<PastDueLimit>& limits);
 
+// Whether the books hold anything in another currency than the company's:
+// then a report's CSV has a currency column whatever the date or selection,
+// so that its columns do not change from one day to the next.
+[[nodiscard]] bool several_currencies(const Books& books);
+
 // ---- rendering ---------------------------------------------------------------
 
 enum class AgingView { summary, customer, invoice };

@@ -52,6 +52,17 @@ void balances(const Books& books, const Ledger& ledger, std::uint32_t customer,
         p.open - p.unapplied;
 }
 
+// What a reversal without an amount reverses: what was left of the
+// payment, which nothing applied any more (the ledger's rule) and only
+// refunds had taken from; none can follow the reversal.
+std::int64_t reversed_amount(const Books& books, const Adjustment& reversal) {
+  std::int64_t left = books.payments[reversal.source.index].amount;
+  for (const auto& j : books.adjustments)
+    if (j.kind == AdjustmentKind::refund && j.source == reversal.source)
+      left -= j.amount.value_or(0);
+  return left;
+}
+
 std::vector<Pending> lines_of(const Books& books, std::uint32_t customer,
                               Date from, Date to) {
   std::vector<Pending> out;
@@ -95,10 +106,13 @@ std::vector<Pending> lines_of(const Books& books, std::uint32_t customer,
       whose = books.invoices[j.invoice].customer;
       break;
     case AdjustmentKind::refund:
-    case AdjustmentKind::reversal:
-      line.entry = j.kind == AdjustmentKind::refund ? StatementEntry::refund
-                                                    : StatementEntry::reversal;
+      line.entry = StatementEntry::refund;
       line.amount = amount;
+      whose = books.document_customer(j.source);
+      break;
+    case AdjustmentKind::reversal:
+      line.entry = StatementEntry::reversal;
+      line.amount = j.amount ? amount : reversed_amount(books, j);
       whose = books.document_customer(j.source);
       break;
     }
@@ -195,9 +209,9 @@ std::string describe(const Books& books, const StatementLine& line) {
   }
   case StatementEntry::payment: {
     const auto& p = books.payments[line.document.index];
-    auto text = p.method == PaymentMethod::unknown
-                    ? std::string("Payment")
-                    : fmt::format("Payment ({})", to_string(p.method));
+    auto text = p.method == PaymentMethod::unknown ? std::string("Payment")
+                : p.method == PaymentMethod::ach       ? std::string("Payment (ACH)")
+                : fmt::format("Payment ({})", to_string(p.method));
     if (!p.reference.empty())
       text += fmt::format(", ref {}", p.reference);
     return text;

@@ -331,3 +331,41 @@ TEST_CASE("an application across customers undone reads so on both sides") {
   CHECK(describe(*books, l[1]) == "INV-3 no longer paid by GAMMA with PAY-2");
   CHECK(beta->sections[0].closing == 1000);
 }
+
+TEST_CASE("a reversal without an amount reverses what was left") {
+  TempBooks b;
+  add_facts(b);
+  // PAY-1 is taken off INV-1, 10.00 of it refunded, the rest returned.
+  b.add("allocations.csv", "2026-01-28,PAY-1,INV-1,-60.00,\n");
+  b.add("adjustments.csv",
+        "ADJ-1,2026-01-29,refund,ACME,,PAY-1,10.00,USD,,\n"
+        "ADJ-2,2026-01-30,reversal,ACME,,PAY-1,,USD,check returned,\n");
+  const auto books = b.open();
+  const auto st = make_statement(*books, *books->find_customer("ACME"),
+                                 day("2026-01-26"), day("2026-01-31"), {});
+  REQUIRE(st);
+  const auto& lines = st->sections[0].lines;
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0].entry == StatementEntry::refund);
+  CHECK(lines[1].entry == StatementEntry::reversal);
+  CHECK(lines[1].amount == 5000);
+  CHECK(st->sections[0].closing == 10000);
+}
+
+TEST_CASE("DSO is 0 when there were sales and nothing is open") {
+  TempBooks b;
+  b.add("customers.csv", "ACME,Acme Corp,,,,,,,\n");
+  b.add("invoices.csv",
+        "INV-1,ACME,2026-01-05,2026-02-04,USD,,100.00,0.00,100.00,,\n");
+  b.add("payments.csv", "PAY-1,2026-01-20,ACME,100.00,USD,check,,,\n");
+  b.add("allocations.csv", "2026-01-20,PAY-1,INV-1,100.00,\n");
+  const auto books = b.open();
+  const auto r = age(*books, "2026-01-31");
+  REQUIRE(r.sections.size() == 1);
+  CHECK(r.sections[0].rows.empty());
+  const auto& f = r.sections[0].figures;
+  CHECK(f.dso_30 == std::optional<std::int64_t>{0});
+  CHECK(f.dso_90 == std::optional<std::int64_t>{0});
+  CHECK_FALSE(f.weighted_days_past_due);
+  CHECK_FALSE(f.over_90_share);
+}

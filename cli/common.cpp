@@ -159,8 +159,12 @@ std::optional<Date> date_or_today(std::string_view option,
   return text ? date_option(option, *text) : std::optional(today());
 }
 
-int read_books(const GlobalOptions& global,
-               const std::function<int(const Books&)>& run) {
+namespace {
+
+// read_books, keeping the ledger as of the end of the books that checking
+// them computed when `end` is given.
+int read_valid_books(const GlobalOptions& global, Ledger* end,
+                     const std::function<int(const Books&)>& run) {
   auto dir = find_books(global);
   if (!dir)
     return report(dir.error());
@@ -168,10 +172,17 @@ int read_books(const GlobalOptions& global,
       BooksLock::acquire(*dir, LockMode::shared, std::chrono::seconds(10));
   if (!lock)
     return report(lock.error());
-  auto books = open_books(*dir, {});
+  auto books = open_books(*dir, {}, end);
   if (!books)
     return report(books.error());
   return run(**books);
+}
+
+} // namespace
+
+int read_books(const GlobalOptions& global,
+               const std::function<int(const Books&)>& run) {
+  return read_valid_books(global, nullptr, run);
 }
 
 int read_ledger(const GlobalOptions& global,
@@ -180,8 +191,9 @@ int read_ledger(const GlobalOptions& global,
   const auto day = date_or_today("--as-of", as_of);
   if (!day)
     return static_cast<int>(ExitCode::usage);
-  return read_books(global, [&](const Books& books) {
-    return run(books, compute_ledger(books, *day));
+  Ledger end;
+  return read_valid_books(global, &end, [&](const Books& books) {
+    return run(books, ledger_as_of(books, std::move(end), *day));
   });
 }
 

@@ -30,12 +30,12 @@ public:
 
   // The rules split in two independent halves, for two threads: the walk
   // of the ledger (money and events in date order), and the rest.
-  void run_ledger() {
-    (void)compute_ledger(m_books, k_end_of_time,
-                         [this](const LedgerProblem& p) {
-                           add(p.table, p.line, p.column, p.code, p.message,
-                               p.hint);
-                         });
+  Ledger run_ledger() {
+    return compute_ledger(m_books, k_end_of_time,
+                          [this](const LedgerProblem& p) {
+                            add(p.table, p.line, p.column, p.code, p.message,
+                                p.hint);
+                          });
   }
   void run_others() {
     invoice_totals();
@@ -209,12 +209,14 @@ std::size_t file_rank(std::string_view file, const BooksDir& dir) {
 
 } // namespace
 
-std::vector<Diagnostic> check_books(const Books& books) {
+std::vector<Diagnostic> check_books(const Books& books, Ledger* end) {
   // The money rules and the others share nothing but the (read-only)
   // books: run them side by side.
   Checker money(books), others(books);
   std::thread second([&others] { others.run_others(); });
-  money.run_ledger();
+  auto ledger = money.run_ledger();
+  if (end)
+    *end = std::move(ledger);
   second.join();
   auto& findings = money.findings;
   std::move(others.findings.begin(), others.findings.end(),
@@ -261,12 +263,13 @@ Result<CheckReport> run_check(const BooksDir& dir, const ProgressFn& progress) {
 }
 
 Result<std::unique_ptr<Books>> open_books(const BooksDir& dir,
-                                          const LoadOptions& options) {
+                                          const LoadOptions& options,
+                                          Ledger* end) {
   auto loaded = load_books(dir, options);
   if (!loaded)
     return std::unexpected(std::move(loaded.error()));
   auto problems = std::move(loaded->problems);
-  auto more = check_books(*loaded->books);
+  auto more = check_books(*loaded->books, end);
   std::move(more.begin(), more.end(), std::back_inserter(problems));
   if (!problems.empty()) {
     const auto n = problems.size();

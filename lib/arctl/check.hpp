@@ -4,6 +4,7 @@
 
 #include "arctl/books.hpp"
 #include "arctl/error.hpp"
+#include "arctl/ledger.hpp"
 
 #include <cstdint>
 #include <vector>
@@ -22,8 +23,11 @@ struct CheckReport {
 // transaction ids, and every rule of the ledger's walk in date order
 // (compute_ledger: applications beyond what is open or left, voids and
 // reversals of documents in use, dispute and hold sequences).
-// `books` must have been read with LoadOptions::invoice_lines.
-[[nodiscard]] std::vector<Diagnostic> check_books(const Books& books);
+// `books` must have been read with LoadOptions::invoice_lines. The walk
+// computes the ledger as of the end of the books; `end`, if given, receives
+// it, for a report to use instead of walking again.
+[[nodiscard]] std::vector<Diagnostic> check_books(const Books& books,
+                                                  Ledger* end = nullptr);
 
 // Reads the books with everything `check` looks at and runs every rule.
 // Fails only when the books cannot be found or their arctl.toml cannot be
@@ -33,8 +37,10 @@ struct CheckReport {
 
 // Reads the books for a command that works on them (a report, a posting):
 // any problem makes it fail with ExitCode::data and every diagnostic, so no
-// command works on books that `check` would reject.
+// command works on books that `check` would reject. `end`, if given,
+// receives the ledger as of the end of the books (check_books).
 [[nodiscard]] Result<std::unique_ptr<Books>>
-open_books(const BooksDir& dir, const LoadOptions& options);
+open_books(const BooksDir& dir, const LoadOptions& options,
+           Ledger* end = nullptr);
 
 } // namespace arctl

@@ -345,6 +345,30 @@ Ledger compute_ledger(const Books& books, Date as_of,
   return Walk(books, as_of, problem).run();
 }
 
+std::optional<Date> latest_fact_date(const Books& books) {
+  std::optional<Date> latest;
+  const auto consider = [&latest](const auto& records, const auto& date_of) {
+    for (const auto& r : records)
+      if (!latest || *latest < date_of(r))
+        latest = date_of(r);
+  };
+  const auto date = [](const auto& r) { return r.date; };
+  consider(books.invoices, date);
+  consider(books.payments, date);
+  consider(books.allocations, date);
+  consider(books.adjustments, date);
+  consider(books.events, date);
+  return latest;
+}
+
+Ledger ledger_as_of(const Books& books, Ledger&& end, Date as_of) {
+  const auto latest = latest_fact_date(books);
+  if (latest && as_of < *latest)
+    return compute_ledger(books, as_of);
+  end.as_of = as_of;
+  return std::move(end);
+}
+
 std::vector<CustomerPosition> customer_position(const Books& books,
                                                 const Ledger& ledger,
                                                 std::uint32_t customer) {

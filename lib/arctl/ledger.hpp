@@ -76,6 +76,16 @@ compute_ledger(const Books& books, Date as_of,
 inline constexpr Date k_end_of_time{date::year{9999}, date::December,
                                     date::day{31}};
 
+// The date of the latest fact in the books (invoice, payment, application,
+// adjustment or event), or nothing when they hold none. A ledger as of
+// this date or later is the ledger as of the end of the books.
+[[nodiscard]] std::optional<Date> latest_fact_date(const Books& books);
+
+// The ledger as of `as_of`, taken from `end` (the ledger as of the end of
+// the books) when no fact is dated after `as_of`, else computed.
+[[nodiscard]] Ledger ledger_as_of(const Books& books, Ledger&& end,
+                                  Date as_of);
+
 // A customer's position as of the ledger's date, per currency.
 struct CustomerPosition {
   Currency currency;

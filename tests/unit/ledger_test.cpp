@@ -147,3 +147,26 @@ TEST_CASE("the example books' balances agree with figures worked out apart") {
   CHECK(unapplied_usd == 149815);
   CHECK(open_eur == 78250);
 }
+
+TEST_CASE("the ledger at the end of the books serves any later date") {
+  TempBooks b;
+  add_facts(b);
+  const auto books = b.load();
+  CHECK(latest_fact_date(*books) == day("2026-02-01"));
+  const auto same = [](const Ledger& x, const Ledger& y) {
+    CHECK(x.as_of == y.as_of);
+    REQUIRE(x.invoices.size() == y.invoices.size());
+    for (std::size_t i = 0; i < x.invoices.size(); ++i) {
+      CHECK(x.invoices[i].open == y.invoices[i].open);
+      CHECK(x.invoices[i].issued == y.invoices[i].issued);
+    }
+    REQUIRE(x.payments.size() == y.payments.size());
+    for (std::size_t i = 0; i < x.payments.size(); ++i)
+      CHECK(x.payments[i].left == y.payments[i].left);
+  };
+  for (const auto* d : {"2026-01-22", "2026-02-01", "2026-06-30"})
+    same(ledger_as_of(*books, compute_ledger(*books, k_end_of_time), day(d)),
+         compute_ledger(*books, day(d)));
+  TempBooks empty;
+  CHECK_FALSE(latest_fact_date(*empty.load()));
+}

@@ -120,20 +120,41 @@ void Checker::invoice_totals() {
 }
 
 void Checker::bank_transactions() {
-  IdIndex seen;
-  seen.reserve(m_books.payments.size());
-  for (std::uint32_t i = 0; i < m_books.payments.size(); ++i) {
-    const auto& p = m_books.payments[i];
-    if (p.bank_tx.empty())
-      continue;
-    if (auto first = seen.insert(p.bank_tx, i))
-      add(Table::payments, p.line, "bank_tx", "duplicate-bank-tx",
-          fmt::format("bank transaction \"{}\" is posted already as {} at "
-                      "{}:{}",
-                      p.bank_tx, m_books.payments[*first].id,
-                      m_books.dir.shown(schema(Table::payments).file),
-                      m_books.payments[*first].line),
-          "a receipt is posted once");
+  // Sorting 8-byte hashes finds the repeats with far less memory touched
+  // than an index of every id; equal hashes are then told apart by text.
+  const auto& payments = m_books.payments;
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> keys;
+  keys.reserve(payments.size());
+  for (std::uint32_t i = 0; i < payments.size(); ++i)
+    if (!payments[i].bank_tx.empty())
+      keys.emplace_back(std::hash<std::string_view>{}(payments[i].bank_tx), i);
+  std::sort(keys.begin(), keys.end());
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> repeats; // (i, first)
+  for (std::size_t run = 0; run < keys.size();) {
+    std::size_t next = run + 1;
+    while (next < keys.size() && keys[next].first == keys[run].first)
+      ++next;
+    // Within a run of one hash (nearly always one payment), each payment
+    // against the earliest one with the same text.
+    for (std::size_t k = run + 1; k < next; ++k)
+      for (std::size_t j = run; j < k; ++j)
+        if (payments[keys[j].second].bank_tx ==
+            payments[keys[k].second].bank_tx) {
+          repeats.emplace_back(keys[k].second, keys[j].second);
+          break;
+        }
+    run = next;
+  }
+  std::sort(repeats.begin(), repeats.end());
+  for (const auto& [i, first] : repeats) {
+    const auto& p = payments[i];
+    add(Table::payments, p.line, "bank_tx", "duplicate-bank-tx",
+        fmt::format("bank transaction \"{}\" is posted already as {} at "
+                    "{}:{}",
+                    p.bank_tx, payments[first].id,
+                    m_books.dir.shown(schema(Table::payments).file),
+                    payments[first].line),
+        "a receipt is posted once");
   }
 }
 

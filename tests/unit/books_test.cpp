@@ -368,3 +368,23 @@ TEST_CASE("kinds and methods read back as they are written") {
   CHECK(parse_event_kind(to_string(EventKind::release)) == EventKind::release);
   CHECK_FALSE(parse_event_kind("Dispute"));
 }
+
+TEST_CASE("a bank transaction is posted once") {
+  arctl::testing::TempBooks b;
+  b.add("customers.csv", "ACME,Acme Corp,,,,,,,\n");
+  b.add("payments.csv", "PAY-1,2026-01-20,ACME,1.00,USD,wire,,BTX-7,\n"
+                        "PAY-2,2026-01-21,ACME,2.00,USD,wire,,BTX-8,\n"
+                        "PAY-3,2026-01-22,ACME,3.00,USD,wire,,BTX-7,\n"
+                        "PAY-4,2026-01-23,ACME,4.00,USD,wire,,,\n"
+                        "PAY-5,2026-01-24,ACME,5.00,USD,wire,,,\n"
+                        "PAY-6,2026-01-25,ACME,6.00,USD,wire,,BTX-7,\n");
+  const auto books = b.load();
+  const auto findings = arctl::check_books(*books);
+  REQUIRE(findings.size() == 2);
+  CHECK(findings[0].code == "duplicate-bank-tx");
+  CHECK(findings[0].loc.line == 4);
+  CHECK(findings[0].message ==
+        "bank transaction \"BTX-7\" is posted already as PAY-1 at "
+        "payments.csv:2");
+  CHECK(findings[1].loc.line == 7);
+}

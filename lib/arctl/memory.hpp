@@ -38,9 +38,9 @@ template <class T> struct LargeAllocator {
 template <class T> using Records = std::vector<T, LargeAllocator<T>>;
 
 namespace detail {
-// `bytes` of zeroed memory straight from the kernel (mmap), in huge pages
-// where it can: the pages are zero when first touched, so nothing fills
-// them twice.
+// `bytes` of zeroed memory: from `k_huge_threshold` up straight from the
+// kernel (mmap), in huge pages where it can, whose pages are zero when
+// first touched, so nothing fills them twice; below it from the heap.
 void* allocate_zeroed(std::size_t bytes);
 void deallocate_zeroed(void* p, std::size_t bytes) noexcept;
 } // namespace detail

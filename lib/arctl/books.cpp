@@ -301,16 +301,32 @@ std::string_view kind_file(DocKind k) {
   return {};
 }
 
+// What a loader may look at while other loaders fill the books beside it
+// on other threads.
+enum class Share : std::uint8_t {
+  all,           // nothing runs beside it
+  invoices_only, // it reads invoice-lines.csv: invoice_index, nothing else
+};
+
+// What looking ahead at a row found in the indexes that no longer change
+// (customers, and invoices once read): its customer and its invoice, or
+// k_none if absent; k_unknown where it did not look.
+constexpr std::uint32_t k_unknown = k_none - 1;
+struct Hint {
+  std::uint32_t customer = k_unknown;
+  int invoice_column = -1;
+  std::uint32_t invoice = k_unknown;
+};
+
 // Reads one file: maps its header to known columns and hands each row to a
-// table-specific parser through Row.
+// table-specific parser through Row. Text goes to `arena`, which belongs
+// to this loader's thread.
 class Loader {
 public:
-  // `invoices_only`: this loader reads invoice-lines.csv on a thread of its
-  // own and may look at invoice_index only, which nothing writes meanwhile.
   Loader(Books& books, std::vector<Diagnostic>& problems,
-         const LoadOptions& options, bool invoices_only = false)
+         const LoadOptions& options, Arena& arena, Share share = Share::all)
       : m_books(books), m_problems(problems), m_options(options),
-        m_invoices_only(invoices_only) {}
+        m_arena(arena), m_share(share) {}
 
   void read(Table table);
   [[nodiscard]] std::uint32_t files_read() const { return m_files_read; }
@@ -322,6 +338,7 @@ private:
     const CsvRecord& rec;
     const std::array<int, 16>& map;
     const std::string& file;
+    const Hint& looked_up;
     bool ok = true;
 
     [[nodiscard]] bool has(int c) const { return map[c] >= 0; }
@@ -343,7 +360,7 @@ private:
       d.span = static_cast<std::uint32_t>(std::max<std::size_t>(1, field.size()));
       loader.m_problems.push_back(std::move(d));
     }
-    std::string_view text(int c) { return loader.m_books.arena.store(get(c)); }
+    std::string_view text(int c) { return loader.m_arena.store(get(c)); }
 
     std::optional<Date> date(int c, std::string_view what) {
       const auto v = get(c);
@@ -351,10 +368,20 @@ private:
         problem(c, "missing-value", fmt::format("{} is empty", what));
         return std::nullopt;
       }
+      // Fact files are in date order: most rows have the date of the row
+      // before.
+      auto& memo = loader.m_last_date[c];
+      if (v == std::string_view(memo.text.data(), memo.size))
+        return memo.date;
       auto d = parse_date(v);
       if (!d) {
         problem(c, "date-syntax", d.error().message, d.error().hint);
         return std::nullopt;
+      }
+      if (v.size() <= memo.text.size()) {
+        std::copy(v.begin(), v.end(), memo.text.begin());
+        memo.size = v.size();
+        memo.date = *d;
       }
       return *d;
     }
@@ -414,8 +441,12 @@ private:
         problem(c, "missing-value", "customer is empty");
         return k_none;
       }
-      if (auto i = loader.m_books.find_customer(v))
+      if (looked_up.customer != k_unknown) {
+        if (looked_up.customer != k_none)
+          return looked_up.customer;
+      } else if (auto i = loader.m_books.find_customer(v)) {
         return *i;
+      }
       problem(c, "unknown-customer",
               fmt::format("unknown customer \"{}\"", v),
               "customers are defined in customers.csv");
@@ -435,7 +466,7 @@ private:
       DocRef ref;
       if (memo.first == v) {
         ref = memo.second;
-      } else if (loader.m_invoices_only) {
+      } else if (loader.m_share == Share::invoices_only) {
         if (auto i = loader.m_books.invoice_index.find(v))
           ref = {DocKind::invoice, *i};
         memo = {std::string(v), ref};
@@ -445,7 +476,10 @@ private:
         const bool invoice_first =
             std::find(kinds.begin(), kinds.end(), DocKind::invoice) !=
             kinds.end();
-        if (invoice_first) {
+        if (invoice_first && looked_up.invoice_column == c &&
+            looked_up.invoice != k_unknown && looked_up.invoice != k_none) {
+          ref = {DocKind::invoice, looked_up.invoice};
+        } else if (invoice_first) {
           ref = b.find_document(v);
         } else if (auto d = b.document_index.find(v)) {
           ref = unpack(*d);
@@ -500,36 +534,103 @@ private:
   };
 
   // Makes room for about `rows` records of `table` once their number can be
-  // estimated, so large books are read without rehashing or copying.
+  // estimated, so large books are read without rehashing or copying. The
+  // room is only reserved: a page is first touched, and cleared by the
+  // kernel, when a record is written to it.
   void reserve(Table table, std::uint64_t rows) {
     const auto n = static_cast<std::size_t>(rows + rows / 8);
     auto& b = m_books;
-    const auto room = [this, n](auto& records) {
-      records.reserve(n);
-      m_prefault.add(records.data(), n * sizeof(records[0]));
-    };
-    const auto index_room = [this](IdIndex& index, std::size_t ids) {
-      index.reserve(ids);
-      m_prefault.add(index.storage(), index.storage_bytes());
-    };
+    const auto room = [n](auto& records) { records.reserve(n); };
     switch (table) {
     case Table::customers:
       room(b.customers);
-      index_room(b.customer_index, n);
+      b.customer_index.reserve(n);
       break;
     case Table::invoices:
       room(b.invoices);
-      index_room(b.invoice_index, n);
+      b.invoice_index.reserve(n);
       break;
     case Table::invoice_lines: break;
     case Table::payments:
       room(b.payments);
-      index_room(b.document_index, n + n / 8); // and some adjustments
+      b.document_index.reserve(n + n / 8); // and some adjustments
       break;
     case Table::allocations: room(b.allocations); break;
     case Table::adjustments: room(b.adjustments); break;
     case Table::events: room(b.events); break;
     case Table::notices: room(b.notices); break;
+    }
+  }
+
+  // Starts loading the memory that using `rec` will touch: at `stage` 1
+  // the slots of the ids it names, at stage 2 (a few rows later, when
+  // those are in cache) the records they lead to. What stage 2 finds in
+  // indexes that no longer change is kept in `hint` for the row. Looks at
+  // nothing another thread writes.
+  void ahead(Table table, const CsvRecord& rec, const std::array<int, 16>& map,
+             int stage, Hint& hint) const {
+    if (stage == 1)
+      hint = Hint{};
+    const auto field = [&](int c) {
+      const auto i = map[c];
+      return i >= 0 && static_cast<std::size_t>(i) < rec.fields.size()
+                 ? rec.fields[static_cast<std::size_t>(i)]
+                 : std::string_view{};
+    };
+    const auto& b = m_books;
+    const auto invoice = [&](int c) {
+      const auto i = b.invoice_index.find(field(c));
+      hint.invoice_column = c;
+      hint.invoice = i.value_or(k_none);
+      if (i) {
+        __builtin_prefetch(&b.invoices[*i].id);
+        __builtin_prefetch(&b.invoices[*i].currency);
+      }
+    };
+    const auto customer = [&](int c) {
+      if (stage == 1) {
+        b.customer_index.prefetch(field(c));
+        return;
+      }
+      hint.customer = b.customer_index.find(field(c)).value_or(k_none);
+    };
+    switch (table) {
+    case Table::invoices:
+      customer(col::i_customer);
+      if (stage == 1)
+        b.invoice_index.prefetch(field(col::i_id));
+      break;
+    case Table::payments:
+      customer(col::p_customer);
+      if (stage == 1)
+        b.document_index.prefetch(field(col::p_id));
+      break;
+    case Table::allocations:
+      if (stage == 1) {
+        b.document_index.prefetch(field(col::a_source));
+        b.invoice_index.prefetch(field(col::a_invoice));
+      } else {
+        invoice(col::a_invoice);
+      }
+      break;
+    case Table::adjustments:
+      customer(col::j_customer);
+      if (stage == 1) {
+        b.invoice_index.prefetch(field(col::j_invoice));
+        b.document_index.prefetch(field(col::j_source));
+      } else {
+        invoice(col::j_invoice);
+        if (const auto d = b.document_index.find(field(col::j_source))) {
+          const auto ref = unpack(*d);
+          if (ref.kind == DocKind::payment && ref.index < b.payments.size())
+            __builtin_prefetch(&b.payments[ref.index]);
+          else if (ref.kind == DocKind::adjustment &&
+                   ref.index < b.adjustments.size())
+            __builtin_prefetch(&b.adjustments[ref.index]);
+        }
+      }
+      break;
+    default: break;
     }
   }
 
@@ -547,11 +648,19 @@ private:
                                  Currency cur) {
     if (c == k_none)
       return;
+    // The customers' currencies side by side: a row's customer is any of
+    // tens of thousands, whose records would each be a cache miss.
+    if (m_customer_currency.size() != m_books.customers.size()) {
+      m_customer_currency.clear();
+      for (const auto& customer : m_books.customers)
+        m_customer_currency.push_back(customer.currency);
+    }
+    if (m_customer_currency[c] == cur)
+      return;
     const auto& customer = m_books.customers[c];
-    if (customer.currency != cur)
-      r.problem(column, "currency-mismatch",
-                fmt::format("currency {} differs from customer {}'s currency {}",
-                            cur.name(), customer.id, customer.currency.name()));
+    r.problem(column, "currency-mismatch",
+              fmt::format("currency {} differs from customer {}'s currency {}",
+                          cur.name(), customer.id, customer.currency.name()));
   }
 
   Books& m_books;
@@ -566,8 +675,18 @@ private:
   std::vector<Pending> m_pending;
   std::unordered_set<std::uint64_t> m_long_lines;
   std::array<std::pair<std::string, DocRef>, 16> m_last_document;
-  Prefaulter m_prefault;
-  bool m_invoices_only = false;
+  // The last date read per column, as written ("2026-01-31") and read.
+  struct LastDate {
+    std::array<char, 10> text{};
+    std::size_t size = 0;
+    Date date;
+  };
+  std::array<LastDate, 16> m_last_date{};
+  // Terms already found valid, as written: a handful of texts recur.
+  std::vector<std::string> m_valid_terms;
+  std::vector<Currency> m_customer_currency;
+  Arena& m_arena;
+  Share m_share = Share::all;
   std::uint32_t m_files_read = 0;
 };
 
@@ -659,24 +778,13 @@ void Loader::read(Table table) {
 
   const auto total = reader.size();
   std::uint64_t count = 0;
-  for (;;) {
-    auto got = reader.next(rec);
-    if (!got) {
-      m_problems.push_back(std::move(got.error()));
-      continue;
-    }
-    if (!*got)
-      break;
-    ++count;
-    if (count == 4096 && total > 0)
-      reserve(table, count * total / std::max<std::uint64_t>(1, reader.bytes_read()));
-    if (m_options.progress && (count & 0xFFFF) == 0)
-      m_options.progress(shown, reader.bytes_read(), total);
-    if (const auto bad = invalid_utf8_at(rec.raw); bad != std::string_view::npos) {
+  const auto take = [&](const CsvRecord& record, const Hint& hint) {
+    if (const auto bad = invalid_utf8_at(record.raw);
+        bad != std::string_view::npos) {
       // Columns count bytes; find the line and column of the bad byte.
-      std::uint32_t line = rec.line, column = 1;
+      std::uint32_t line = record.line, column = 1;
       for (std::size_t k = 0; k < bad; ++k, ++column)
-        if (rec.raw[k] == '\n') {
+        if (record.raw[k] == '\n') {
           ++line;
           column = 0;
         }
@@ -684,27 +792,27 @@ void Loader::read(Table table) {
       d.loc = {shown, line, column};
       d.code = "encoding";
       d.message = fmt::format("byte 0x{:02X} is not valid UTF-8",
-                              static_cast<unsigned char>(rec.raw[bad]));
+                              static_cast<unsigned char>(record.raw[bad]));
       d.hint = "the books are UTF-8; save the file as UTF-8 (a spreadsheet "
                "may have written Latin-1 or Windows-1252)";
-      d.excerpt = std::string(line_of(rec, {line, column}));
+      d.excerpt = std::string(line_of(record, {line, column}));
       m_problems.push_back(std::move(d));
-      continue;
+      return;
     }
-    if (rec.fields.size() != header_fields) {
+    if (record.fields.size() != header_fields) {
       Diagnostic d;
-      const auto last = rec.positions.back();
+      const auto last = record.positions.back();
       d.loc = {shown, last.line, last.column};
       d.code = "field-count";
-      d.message = fmt::format("row has {} field{} but the header has {}",
-                              rec.fields.size(),
-                              rec.fields.size() == 1 ? "" : "s", header_fields);
+      d.message = fmt::format(
+          "row has {} field{} but the header has {}", record.fields.size(),
+          record.fields.size() == 1 ? "" : "s", header_fields);
       d.hint = "a field that contains a comma must be enclosed in quotes";
-      d.excerpt = std::string(line_of(rec, last));
+      d.excerpt = std::string(line_of(record, last));
       m_problems.push_back(std::move(d));
-      continue;
+      return;
     }
-    Row row{*this, rec, map, shown};
+    Row row{*this, record, map, shown, hint};
     switch (table) {
     case Table::customers: customer_row(row); break;
     case Table::invoices: invoice_row(row); break;
@@ -715,6 +823,35 @@ void Loader::read(Table table) {
     case Table::events: event_row(row); break;
     case Table::notices: notice_row(row); break;
     }
+  };
+  // Rows are read in batches and used a few rows behind where the lookups
+  // they will make are started (ahead), so the memory those touch (id
+  // tables and records of hundreds of MB, mostly not in any cache) is on
+  // its way while earlier rows are used: the waits overlap.
+  constexpr std::size_t k_batch = 64, k_lead = 16, k_second = 8;
+  std::array<CsvRecord, k_batch> batch;
+  std::array<Hint, k_batch> hints;
+  for (;;) {
+    auto got = reader.next_batch(batch);
+    const auto n = got.records;
+    if (count < 4096 && count + n >= 4096 && total > 0)
+      reserve(table, (count + n) * total /
+                         std::max<std::uint64_t>(1, reader.bytes_read()));
+    if (m_options.progress && (count >> 16) != ((count + n) >> 16))
+      m_options.progress(shown, reader.bytes_read(), total);
+    for (std::size_t i = 0; i < n + k_lead; ++i) {
+      if (i < n)
+        ahead(table, batch[i], map, 1, hints[i]);
+      if (i >= k_second && i - k_second < n)
+        ahead(table, batch[i - k_second], map, 2, hints[i - k_second]);
+      if (i >= k_lead)
+        take(batch[i - k_lead], hints[i - k_lead]);
+    }
+    count += n;
+    if (got.error)
+      m_problems.push_back(std::move(*got.error));
+    if (got.end)
+      break;
   }
   m_books.records[static_cast<std::size_t>(table)] = count;
   if (m_options.progress)
@@ -824,9 +961,14 @@ void Loader::invoice_row(Row& r) {
   if (cur)
     same_currency_as_customer(r, i_currency, inv.customer, *cur);
   if (const auto t = r.get(i_terms); !t.empty())
-    if (auto terms = parse_terms(t); !terms)
-      r.problem(i_terms, "terms-syntax", terms.error().message,
-                terms.error().hint);
+    if (std::find(m_valid_terms.begin(), m_valid_terms.end(), t) ==
+        m_valid_terms.end()) {
+      if (auto terms = parse_terms(t); !terms)
+        r.problem(i_terms, "terms-syntax", terms.error().message,
+                  terms.error().hint);
+      else if (m_valid_terms.size() < 16)
+        m_valid_terms.emplace_back(t);
+    }
   if (!cur || !id || !date || !due)
     return;
   const auto subtotal = r.amount(i_subtotal, *cur, true, "subtotal");
@@ -1272,7 +1414,7 @@ Result<LoadResult> load_books(const BooksDir& dir, const LoadOptions& options) {
     return std::unexpected(std::move(config.error()));
   books.config = std::move(*config);
 
-  Loader loader(books, result.problems, options);
+  Loader loader(books, result.problems, options, books.arena);
   loader.read(Table::customers);
   loader.read(Table::invoices);
 
@@ -1281,7 +1423,9 @@ Result<LoadResult> load_books(const BooksDir& dir, const LoadOptions& options) {
   // (line_totals, tax_bases; it reads invoice_index and config).
   std::vector<Diagnostic> line_problems;
   LoadOptions line_options; // no progress from the second thread
-  Loader line_loader(books, line_problems, line_options, true);
+  Arena line_arena;
+  Loader line_loader(books, line_problems, line_options, line_arena,
+                     Share::invoices_only);
   std::thread lines;
   if (options.invoice_lines)
     lines = std::thread([&line_loader, &books] {
@@ -1295,6 +1439,7 @@ Result<LoadResult> load_books(const BooksDir& dir, const LoadOptions& options) {
   loader.read(Table::notices);
   if (lines.joinable())
     lines.join();
+  books.arena.absorb(std::move(line_arena));
   std::move(line_problems.begin(), line_problems.end(),
             std::back_inserter(result.problems));
   books.files_read = 1 + loader.files_read() + line_loader.files_read();

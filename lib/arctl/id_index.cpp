@@ -289,4 +289,12 @@ std::string_view Arena::store(std::string_view text) {
   return {dst, text.size()};
 }
 
+void Arena::absorb(Arena&& other) {
+  for (auto& block : other.m_blocks)
+    m_blocks.push_back(std::move(block));
+  other.m_blocks.clear();
+  other.m_next = nullptr;
+  other.m_left = 0;
+}
+
 } // namespace arctl

@@ -30,9 +30,6 @@ public:
   // (no id of one has the shape, letters before the number and length, of
   // an id of the other); true is only "maybe".
   [[nodiscard]] bool may_share_ids(const IdIndex& other) const;
-  // The table's memory, to pre-fault.
-  [[nodiscard]] const void* storage() const { return m_slots.data(); }
-  [[nodiscard]] std::size_t storage_bytes() const { return m_slots.bytes(); }
 
 private:
   struct Key;
@@ -70,6 +67,9 @@ private:
 class Arena {
 public:
   std::string_view store(std::string_view text);
+  // Takes over the blocks of `other`, whose views stay valid: text read on
+  // another thread joins the books' arena.
+  void absorb(Arena&& other);
 
 private:
   // Blocks of 8 MiB in huge pages; a longer text gets a block of its own.

@@ -3,7 +3,6 @@
 #include <cstdlib>
 #include <cstdint>
 #include <sys/mman.h>
-#include <system_error>
 #include <unistd.h>
 
 namespace arctl::detail {
@@ -69,29 +68,3 @@ void deallocate_zeroed(void* p, std::size_t bytes) noexcept {
 }
 
 } // namespace arctl::detail
-
-namespace arctl {
-
-Prefaulter::~Prefaulter() {
-  for (auto& t : m_threads)
-    t.join();
-}
-
-void Prefaulter::add(const void* p, std::size_t bytes) {
-  if (p == nullptr || bytes < (std::size_t{8} << 20))
-    return;
-  // madvise wants a page-aligned start.
-  const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
-  const auto start = reinterpret_cast<std::uintptr_t>(p) / page * page;
-  const auto end = reinterpret_cast<std::uintptr_t>(p) + bytes;
-  try {
-    m_threads.emplace_back([start, end] {
-      ::madvise(reinterpret_cast<void*>(start), end - start,
-                MADV_POPULATE_WRITE);
-    });
-  } catch (const std::system_error&) {
-    // No thread to spare: the pages are faulted in when first used.
-  }
-}
-
-} // namespace arctl

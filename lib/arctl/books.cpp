@@ -8,6 +8,10 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <fcntl.h>
+#include <latch>
+#include <optional>
+#include <sys/stat.h>
 #include <thread>
 #include <unordered_set>
 #include <unistd.h>
@@ -306,6 +310,17 @@ std::string_view kind_file(DocKind k) {
 enum class Share : std::uint8_t {
   all,           // nothing runs beside it
   invoices_only, // it reads invoice-lines.csv: invoice_index, nothing else
+  no_invoices,   // it reads payments.csv while invoices.csv is read
+  no_documents,  // it reads invoices.csv while payments.csv is read
+};
+
+// A part of a file to read: from byte `from`, where a record starts on
+// line `line`, up to byte `to` (0: the end). Its header is read at the
+// start of the file.
+struct Part {
+  std::uint64_t from = 0;
+  std::uint32_t line = 1;
+  std::uint64_t to = 0;
 };
 
 // What looking ahead at a row found in the indexes that no longer change
@@ -328,7 +343,18 @@ public:
       : m_books(books), m_problems(problems), m_options(options),
         m_arena(arena), m_share(share) {}
 
-  void read(Table table);
+  // Reads `part` of the file of `table`; returns whether it ended where
+  // asked: at its end, or at `part.to` when a record starts exactly there.
+  // Otherwise (a quoted line break at `to`, say) it goes on to the end of
+  // the file and returns false. The rows of a part that does not start the
+  // file are counted in part_rows(), not in Books::records.
+  bool read(Table table, Part part = {});
+  void share(Share share) { m_share = share; }
+  // Where allocation rows go, instead of Books::allocations.
+  void allocations_into(Records<Allocation>& records) {
+    m_allocations = &records;
+  }
+  [[nodiscard]] std::uint64_t part_rows() const { return m_part_rows; }
   [[nodiscard]] std::uint32_t files_read() const { return m_files_read; }
 
 private:
@@ -505,12 +531,19 @@ private:
     bool register_document(int c, std::string_view id, DocRef ref) {
       auto& books = loader.m_books;
       std::optional<DocRef> first;
+      // Beside each other, invoices and payments are registered each in
+      // their own index; load_books looks for ids in both afterwards.
+      const auto share = loader.m_share;
       if (ref.kind == DocKind::invoice) {
-        if (auto i = books.invoice_index.insert(id, ref.index))
+        if (auto i = books.invoice_index.insert(id, ref.index)) {
           first = DocRef{DocKind::invoice, *i};
-        else if (auto d = books.document_index.find(id))
-          first = unpack(*d);
-      } else if (auto i = books.invoice_index.find(id)) {
+        } else if (share != Share::no_documents) {
+          if (auto d = books.document_index.find(id))
+            first = unpack(*d);
+        }
+      } else if (auto i = share == Share::no_invoices
+                              ? std::nullopt
+                              : books.invoice_index.find(id)) {
         first = DocRef{DocKind::invoice, *i};
       } else if (auto d = books.document_index.insert(id, pack(ref))) {
         first = unpack(*d);
@@ -555,7 +588,7 @@ private:
       room(b.payments);
       b.document_index.reserve(n + n / 8); // and some adjustments
       break;
-    case Table::allocations: room(b.allocations); break;
+    case Table::allocations: room(*m_allocations); break;
     case Table::adjustments: room(b.adjustments); break;
     case Table::events: room(b.events); break;
     case Table::notices: room(b.notices); break;
@@ -687,10 +720,12 @@ private:
   std::vector<Currency> m_customer_currency;
   Arena& m_arena;
   Share m_share = Share::all;
+  Records<Allocation>* m_allocations = &m_books.allocations;
+  std::uint64_t m_part_rows = 0;
   std::uint32_t m_files_read = 0;
 };
 
-void Loader::read(Table table) {
+bool Loader::read(Table table, Part part) {
   const auto& s = schema(table);
   const auto shown = m_books.dir.shown(s.file);
   auto opened = CsvReader::open(m_books.dir.file(s.file), shown);
@@ -701,7 +736,7 @@ void Loader::read(Table table) {
     d.message = fmt::format("cannot read {}", s.file);
     d.hint = "'arctl init' creates every file with its header row";
     m_problems.push_back(std::move(d));
-    return;
+    return false;
   }
   auto& reader = *opened;
   ++m_files_read;
@@ -724,7 +759,7 @@ void Loader::read(Table table) {
       d.hint = fmt::format("the header is: {}", header_line(table).substr(
                                                     0, header_line(table).size() - 1));
       m_problems.push_back(std::move(d));
-      return;
+      return false;
     }
     break;
   }
@@ -774,10 +809,18 @@ void Loader::read(Table table) {
                                      0, header_line(table).size() - 1)));
   }
   if (!header_ok)
-    return;
+    return false;
+  if (part.from > 0) {
+    auto rest =
+        CsvReader::open(m_books.dir.file(s.file), shown, part.from, part.line);
+    if (!rest)
+      return false;
+    reader = std::move(*rest);
+  }
 
   const auto total = reader.size();
   std::uint64_t count = 0;
+  bool at_end_of_part = part.to == 0;
   const auto take = [&](const CsvRecord& record, const Hint& hint) {
     if (const auto bad = invalid_utf8_at(record.raw);
         bad != std::string_view::npos) {
@@ -832,11 +875,12 @@ void Loader::read(Table table) {
   std::array<CsvRecord, k_batch> batch;
   std::array<Hint, k_batch> hints;
   for (;;) {
-    auto got = reader.next_batch(batch);
+    auto got = reader.next_batch(batch, part.to == 0 ? UINT64_MAX : part.to);
     const auto n = got.records;
-    if (count < 4096 && count + n >= 4096 && total > 0)
-      reserve(table, (count + n) * total /
-                         std::max<std::uint64_t>(1, reader.bytes_read()));
+    if (count < 4096 && count + n >= 4096 && total > part.from)
+      reserve(table,
+              (count + n) * (total - part.from) /
+                  std::max<std::uint64_t>(1, reader.bytes_read() - part.from));
     if (m_options.progress && (count >> 16) != ((count + n) >> 16))
       m_options.progress(shown, reader.bytes_read(), total);
     for (std::size_t i = 0; i < n + k_lead; ++i) {
@@ -852,8 +896,19 @@ void Loader::read(Table table) {
       m_problems.push_back(std::move(*got.error));
     if (got.end)
       break;
+    if (n == 0 && !got.error) {
+      // Stopped at part.to: the part ends if a record starts there.
+      if (reader.bytes_read() == part.to) {
+        at_end_of_part = true;
+        break;
+      }
+      part.to = 0; // a record goes past it: read on to the end
+    }
   }
-  m_books.records[static_cast<std::size_t>(table)] = count;
+  if (part.from == 0)
+    m_books.records[static_cast<std::size_t>(table)] = count;
+  else
+    m_part_rows = count;
   if (m_options.progress)
     m_options.progress(shown, total, total);
 
@@ -892,6 +947,7 @@ void Loader::read(Table table) {
     }
     m_pending.clear();
   }
+  return at_end_of_part;
 }
 
 void Loader::customer_row(Row& r) {
@@ -1196,7 +1252,7 @@ void Loader::allocation_row(Row& r) {
   a.date = *date;
   a.amount = *amount;
   a.memo = r.text(a_memo);
-  m_books.allocations.push_back(a);
+  m_allocations->push_back(a);
 }
 
 void Loader::adjustment_row(Row& r) {
@@ -1404,6 +1460,186 @@ void Loader::notice_row(Row& r) {
 
 } // namespace
 
+namespace {
+
+// Where the second half of the file at `path` may start: after the first
+// line end from the middle on, with the line number there. A quoted field
+// may hold that line end; the reader of the first half finds out. Nothing
+// for files under `min_size` or that cannot be read.
+std::optional<Part> second_half(const std::string& path,
+                                std::uint64_t min_size) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return std::nullopt;
+  struct stat st {};
+  std::optional<Part> half;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+      static_cast<std::uint64_t>(st.st_size) >= min_size) {
+    const auto middle = static_cast<std::uint64_t>(st.st_size) / 2;
+    Records<char> buffer(std::size_t{1} << 20);
+    std::uint64_t at = 0, lines = 1;
+    for (;;) {
+      const auto n =
+          ::pread(fd, buffer.data(), buffer.size(), static_cast<off_t>(at));
+      if (n <= 0)
+        break;
+      const auto* begin = buffer.data();
+      const auto* end = begin + n;
+      if (at + static_cast<std::uint64_t>(n) > middle) {
+        const auto* from = begin + std::max(middle, at) - at;
+        if (const auto* nl = static_cast<const char*>(std::memchr(
+                from, '\n', static_cast<std::size_t>(end - from)))) {
+          lines += static_cast<std::uint64_t>(std::count(begin, nl, '\n'));
+          const auto split = at + static_cast<std::uint64_t>(nl + 1 - begin);
+          if (split < static_cast<std::uint64_t>(st.st_size) &&
+              lines + 1 <= UINT32_MAX)
+            half = Part{split, static_cast<std::uint32_t>(lines + 1), 0};
+          break;
+        }
+      }
+      lines += static_cast<std::uint64_t>(std::count(begin, end, '\n'));
+      at += static_cast<std::uint64_t>(n);
+    }
+  }
+  ::close(fd);
+  return half;
+}
+
+// Whether a payment read beside the invoices has the id of an invoice.
+bool payment_id_is_invoice_id(const Books& books) {
+  if (!books.invoice_index.may_share_ids(books.document_index))
+    return false;
+  return std::any_of(books.payments.begin(), books.payments.end(),
+                     [&](const Payment& p) {
+                       return books.invoice_index.find(p.id).has_value();
+                     });
+}
+
+// What a loader on the second thread read in one phase: its problems and
+// text, joined to the books in file order once the phase is over.
+struct Beside {
+  std::vector<Diagnostic> problems;
+  Arena arena;
+};
+
+void take_in(LoadResult& result, Beside& beside) {
+  result.books->arena.absorb(std::move(beside.arena));
+  std::move(beside.problems.begin(), beside.problems.end(),
+            std::back_inserter(result.problems));
+  beside.problems.clear();
+}
+
+// Reads the CSV files but invoice-lines.csv on two threads, in phases
+// that follow what each file refers to:
+//
+//   first:   customers  invoices  adjustments  allocations  events, notices
+//                                              (1st half)
+//   second:             payments  (finds the   allocations  (appends it to
+//                                  half)       (2nd half)    the 1st)
+//
+// Invoices and payments fill each their own index, so a payment id that is
+// also an invoice id is looked for once both are read. Problems are
+// reported in the order a reading in sequence gives.
+void read_on_two_threads(LoadResult& result, const LoadOptions& options) {
+  auto& books = *result.books;
+  const LoadOptions quiet; // no progress from the second thread
+  Loader first(books, result.problems, options, books.arena);
+  first.read(Table::customers);
+
+  Beside payments;
+  Loader second(books, payments.problems, quiet, payments.arena,
+                Share::no_invoices);
+  std::thread thread([&second] { second.read(Table::payments); });
+  first.share(Share::no_documents);
+  first.read(Table::invoices);
+  first.share(Share::all);
+  thread.join();
+  const bool read_again = payment_id_is_invoice_id(books);
+  if (read_again) {
+    // Books in error: read payments.csv again, after the invoices, for
+    // the diagnostics a reading in sequence gives.
+    books.payments.clear();
+    books.document_index = IdIndex();
+    first.read(Table::payments);
+  } else {
+    take_in(result, payments);
+  }
+
+  // allocations.csv, as large as payments.csv, is read in two halves once
+  // adjustments.csv (whose credit memos it applies) is read.
+  Beside allocations, events;
+  Records<Allocation> second_half_records;
+  Loader half_loader(books, allocations.problems, quiet, allocations.arena);
+  half_loader.allocations_into(second_half_records);
+  Loader event_loader(books, events.problems, quiet, events.arena);
+  std::optional<Part> half;
+  bool halves = false;
+  std::latch half_found(1), adjustments_read(1), first_half_read(1);
+  thread = std::thread([&] {
+    half = second_half(books.dir.file(schema(Table::allocations).file),
+                       std::uint64_t{4} << 20);
+    half_found.count_down();
+    adjustments_read.wait();
+    if (!half)
+      return;
+    half_loader.read(Table::allocations, *half);
+    first_half_read.wait();
+    if (!halves)
+      return;
+    books.allocations.insert(books.allocations.end(),
+                             second_half_records.begin(),
+                             second_half_records.end());
+    books.records[static_cast<std::size_t>(Table::allocations)] +=
+        half_loader.part_rows();
+  });
+  first.read(Table::adjustments);
+  adjustments_read.count_down();
+  half_found.wait();
+  if (half)
+    halves = first.read(Table::allocations, Part{0, 1, half->from});
+  else
+    first.read(Table::allocations);
+  first_half_read.count_down();
+  event_loader.read(Table::events);
+  event_loader.read(Table::notices);
+  thread.join();
+  if (halves)
+    take_in(result, allocations);
+  take_in(result, events);
+  books.files_read = 1 + first.files_read() +
+                     (read_again ? 0 : second.files_read()) +
+                     event_loader.files_read();
+}
+
+// Reads the CSV files in sequence but invoice-lines.csv, which needs only
+// the invoices and is read beside the rest by a loader of its own that
+// touches nothing the main one writes (line_totals, tax_bases; it reads
+// invoice_index and config).
+void read_with_lines(LoadResult& result, const LoadOptions& options) {
+  auto& books = *result.books;
+  Loader loader(books, result.problems, options, books.arena);
+  loader.read(Table::customers);
+  loader.read(Table::invoices);
+  Beside lines;
+  const LoadOptions quiet;
+  Loader line_loader(books, lines.problems, quiet, lines.arena,
+                     Share::invoices_only);
+  std::thread thread([&line_loader, &books] {
+    books.line_totals.resize(books.invoices.size());
+    line_loader.read(Table::invoice_lines);
+  });
+  loader.read(Table::payments);
+  loader.read(Table::adjustments);
+  loader.read(Table::allocations);
+  loader.read(Table::events);
+  loader.read(Table::notices);
+  thread.join();
+  take_in(result, lines);
+  books.files_read = 1 + loader.files_read() + line_loader.files_read();
+}
+
+} // namespace
+
 Result<LoadResult> load_books(const BooksDir& dir, const LoadOptions& options) {
   LoadResult result;
   result.books = std::make_unique<Books>();
@@ -1413,36 +1649,10 @@ Result<LoadResult> load_books(const BooksDir& dir, const LoadOptions& options) {
   if (!config)
     return std::unexpected(std::move(config.error()));
   books.config = std::move(*config);
-
-  Loader loader(books, result.problems, options, books.arena);
-  loader.read(Table::customers);
-  loader.read(Table::invoices);
-
-  // invoice-lines.csv needs only the invoices: it is read beside the rest,
-  // by a loader of its own that touches nothing the main one writes
-  // (line_totals, tax_bases; it reads invoice_index and config).
-  std::vector<Diagnostic> line_problems;
-  LoadOptions line_options; // no progress from the second thread
-  Arena line_arena;
-  Loader line_loader(books, line_problems, line_options, line_arena,
-                     Share::invoices_only);
-  std::thread lines;
   if (options.invoice_lines)
-    lines = std::thread([&line_loader, &books] {
-      books.line_totals.resize(books.invoices.size());
-      line_loader.read(Table::invoice_lines);
-    });
-  loader.read(Table::payments);
-  loader.read(Table::adjustments);
-  loader.read(Table::allocations);
-  loader.read(Table::events);
-  loader.read(Table::notices);
-  if (lines.joinable())
-    lines.join();
-  books.arena.absorb(std::move(line_arena));
-  std::move(line_problems.begin(), line_problems.end(),
-            std::back_inserter(result.problems));
-  books.files_read = 1 + loader.files_read() + line_loader.files_read();
+    read_with_lines(result, options);
+  else
+    read_on_two_threads(result, options);
   return result;
 }
 

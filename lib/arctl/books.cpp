@@ -8,6 +8,10 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <fcntl.h>
+#include <latch>
+#include <optional>
+#include <sys/stat.h>
 #include <thread>
 #include <unordered_set>
 #include <unistd.h>
@@ -301,18 +305,56 @@ std::string_view kind_file(DocKind k) {
   return {};
 }
 
+// What a loader may look at while other loaders fill the books beside it
+// on other threads.
+enum class Share : std::uint8_t {
+  all,           // nothing runs beside it
+  invoices_only, // it reads invoice-lines.csv: invoice_index, nothing else
+  no_invoices,   // it reads payments.csv while invoices.csv is read
+  no_documents,  // it reads invoices.csv while payments.csv is read
+};
+
+// A part of a file to read: from byte `from`, where a record starts on
+// line `line`, up to byte `to` (0: the end). Its header is read at the
+// start of the file.
+struct Part {
+  std::uint64_t from = 0;
+  std::uint32_t line = 1;
+  std::uint64_t to = 0;
+};
+
+// What looking ahead at a row found in the indexes that no longer change
+// (customers, and invoices once read): its customer and its invoice, or
+// k_none if absent; k_unknown where it did not look.
+constexpr std::uint32_t k_unknown = k_none - 1;
+struct Hint {
+  std::uint32_t customer = k_unknown;
+  int invoice_column = -1;
+  std::uint32_t invoice = k_unknown;
+};
+
 // Reads one file: maps its header to known columns and hands each row to a
-// table-specific parser through Row.
+// table-specific parser through Row. Text goes to `arena`, which belongs
+// to this loader's thread.
 class Loader {
 public:
-  // `invoices_only`: this loader reads invoice-lines.csv on a thread of its
-  // own and may look at invoice_index only, which nothing writes meanwhile.
   Loader(Books& books, std::vector<Diagnostic>& problems,
-         const LoadOptions& options, bool invoices_only = false)
+         const LoadOptions& options, Arena& arena, Share share = Share::all)
       : m_books(books), m_problems(problems), m_options(options),
-        m_invoices_only(invoices_only) {}
+        m_arena(arena), m_share(share) {}
 
-  void read(Table table);
+  // Reads `part` of the file of `table`; returns whether it ended where
+  // asked: at its end, or at `part.to` when a record starts exactly there.
+  // Otherwise (a quoted line break at `to`, say) it goes on to the end of
+  // the file and returns false. The rows of a part that does not start the
+  // file are counted in part_rows(), not in Books::records.
+  bool read(Table table, Part part = {});
+  void share(Share share) { m_share = share; }
+  // Where allocation rows go, instead of Books::allocations.
+  void allocations_into(Records<Allocation>& records) {
+    m_allocations = &records;
+  }
+  [[nodiscard]] std::uint64_t part_rows() const { return m_part_rows; }
   [[nodiscard]] std::uint32_t files_read() const { return m_files_read; }
 
 private:
@@ -322,6 +364,7 @@ private:
     const CsvRecord& rec;
     const std::array<int, 16>& map;
     const std::string& file;
+    const Hint& looked_up;
     bool ok = true;
 
     [[nodiscard]] bool has(int c) const { return map[c] >= 0; }
@@ -343,7 +386,7 @@ private:
       d.span = static_cast<std::uint32_t>(std::max<std::size_t>(1, field.size()));
       loader.m_problems.push_back(std::move(d));
     }
-    std::string_view text(int c) { return loader.m_books.arena.store(get(c)); }
+    std::string_view text(int c) { return loader.m_arena.store(get(c)); }
 
     std::optional<Date> date(int c, std::string_view what) {
       const auto v = get(c);
@@ -351,10 +394,20 @@ private:
         problem(c, "missing-value", fmt::format("{} is empty", what));
         return std::nullopt;
       }
+      // Fact files are in date order: most rows have the date of the row
+      // before.
+      auto& memo = loader.m_last_date[c];
+      if (v == std::string_view(memo.text.data(), memo.size))
+        return memo.date;
       auto d = parse_date(v);
       if (!d) {
         problem(c, "date-syntax", d.error().message, d.error().hint);
         return std::nullopt;
+      }
+      if (v.size() <= memo.text.size()) {
+        std::copy(v.begin(), v.end(), memo.text.begin());
+        memo.size = v.size();
+        memo.date = *d;
       }
       return *d;
     }
@@ -414,8 +467,12 @@ private:
         problem(c, "missing-value", "customer is empty");
         return k_none;
       }
-      if (auto i = loader.m_books.find_customer(v))
+      if (looked_up.customer != k_unknown) {
+        if (looked_up.customer != k_none)
+          return looked_up.customer;
+      } else if (auto i = loader.m_books.find_customer(v)) {
         return *i;
+      }
       problem(c, "unknown-customer",
               fmt::format("unknown customer \"{}\"", v),
               "customers are defined in customers.csv");
@@ -435,7 +492,7 @@ private:
       DocRef ref;
       if (memo.first == v) {
         ref = memo.second;
-      } else if (loader.m_invoices_only) {
+      } else if (loader.m_share == Share::invoices_only) {
         if (auto i = loader.m_books.invoice_index.find(v))
           ref = {DocKind::invoice, *i};
         memo = {std::string(v), ref};
@@ -445,7 +502,10 @@ private:
         const bool invoice_first =
             std::find(kinds.begin(), kinds.end(), DocKind::invoice) !=
             kinds.end();
-        if (invoice_first) {
+        if (invoice_first && looked_up.invoice_column == c &&
+            looked_up.invoice != k_unknown && looked_up.invoice != k_none) {
+          ref = {DocKind::invoice, looked_up.invoice};
+        } else if (invoice_first) {
           ref = b.find_document(v);
         } else if (auto d = b.document_index.find(v)) {
           ref = unpack(*d);
@@ -471,12 +531,19 @@ private:
     bool register_document(int c, std::string_view id, DocRef ref) {
       auto& books = loader.m_books;
       std::optional<DocRef> first;
+      // Beside each other, invoices and payments are registered each in
+      // their own index; load_books looks for ids in both afterwards.
+      const auto share = loader.m_share;
       if (ref.kind == DocKind::invoice) {
-        if (auto i = books.invoice_index.insert(id, ref.index))
+        if (auto i = books.invoice_index.insert(id, ref.index)) {
           first = DocRef{DocKind::invoice, *i};
-        else if (auto d = books.document_index.find(id))
-          first = unpack(*d);
-      } else if (auto i = books.invoice_index.find(id)) {
+        } else if (share != Share::no_documents) {
+          if (auto d = books.document_index.find(id))
+            first = unpack(*d);
+        }
+      } else if (auto i = share == Share::no_invoices
+                              ? std::nullopt
+                              : books.invoice_index.find(id)) {
         first = DocRef{DocKind::invoice, *i};
       } else if (auto d = books.document_index.insert(id, pack(ref))) {
         first = unpack(*d);
@@ -500,36 +567,103 @@ private:
   };
 
   // Makes room for about `rows` records of `table` once their number can be
-  // estimated, so large books are read without rehashing or copying.
+  // estimated, so large books are read without rehashing or copying. The
+  // room is only reserved: a page is first touched, and cleared by the
+  // kernel, when a record is written to it.
   void reserve(Table table, std::uint64_t rows) {
     const auto n = static_cast<std::size_t>(rows + rows / 8);
     auto& b = m_books;
-    const auto room = [this, n](auto& records) {
-      records.reserve(n);
-      m_prefault.add(records.data(), n * sizeof(records[0]));
-    };
-    const auto index_room = [this](IdIndex& index, std::size_t ids) {
-      index.reserve(ids);
-      m_prefault.add(index.storage(), index.storage_bytes());
-    };
+    const auto room = [n](auto& records) { records.reserve(n); };
     switch (table) {
     case Table::customers:
       room(b.customers);
-      index_room(b.customer_index, n);
+      b.customer_index.reserve(n);
       break;
     case Table::invoices:
       room(b.invoices);
-      index_room(b.invoice_index, n);
+      b.invoice_index.reserve(n);
       break;
     case Table::invoice_lines: break;
     case Table::payments:
       room(b.payments);
-      index_room(b.document_index, n + n / 8); // and some adjustments
+      b.document_index.reserve(n + n / 8); // and some adjustments
       break;
-    case Table::allocations: room(b.allocations); break;
+    case Table::allocations: room(*m_allocations); break;
     case Table::adjustments: room(b.adjustments); break;
     case Table::events: room(b.events); break;
     case Table::notices: room(b.notices); break;
+    }
+  }
+
+  // Starts loading the memory that using `rec` will touch: at `stage` 1
+  // the slots of the ids it names, at stage 2 (a few rows later, when
+  // those are in cache) the records they lead to. What stage 2 finds in
+  // indexes that no longer change is kept in `hint` for the row. Looks at
+  // nothing another thread writes.
+  void ahead(Table table, const CsvRecord& rec, const std::array<int, 16>& map,
+             int stage, Hint& hint) const {
+    if (stage == 1)
+      hint = Hint{};
+    const auto field = [&](int c) {
+      const auto i = map[c];
+      return i >= 0 && static_cast<std::size_t>(i) < rec.fields.size()
+                 ? rec.fields[static_cast<std::size_t>(i)]
+                 : std::string_view{};
+    };
+    const auto& b = m_books;
+    const auto invoice = [&](int c) {
+      const auto i = b.invoice_index.find(field(c));
+      hint.invoice_column = c;
+      hint.invoice = i.value_or(k_none);
+      if (i) {
+        __builtin_prefetch(&b.invoices[*i].id);
+        __builtin_prefetch(&b.invoices[*i].currency);
+      }
+    };
+    const auto customer = [&](int c) {
+      if (stage == 1) {
+        b.customer_index.prefetch(field(c));
+        return;
+      }
+      hint.customer = b.customer_index.find(field(c)).value_or(k_none);
+    };
+    switch (table) {
+    case Table::invoices:
+      customer(col::i_customer);
+      if (stage == 1)
+        b.invoice_index.prefetch(field(col::i_id));
+      break;
+    case Table::payments:
+      customer(col::p_customer);
+      if (stage == 1)
+        b.document_index.prefetch(field(col::p_id));
+      break;
+    case Table::allocations:
+      if (stage == 1) {
+        b.document_index.prefetch(field(col::a_source));
+        b.invoice_index.prefetch(field(col::a_invoice));
+      } else {
+        invoice(col::a_invoice);
+      }
+      break;
+    case Table::adjustments:
+      customer(col::j_customer);
+      if (stage == 1) {
+        b.invoice_index.prefetch(field(col::j_invoice));
+        b.document_index.prefetch(field(col::j_source));
+      } else {
+        invoice(col::j_invoice);
+        if (const auto d = b.document_index.find(field(col::j_source))) {
+          const auto ref = unpack(*d);
+          if (ref.kind == DocKind::payment && ref.index < b.payments.size())
+            __builtin_prefetch(&b.payments[ref.index]);
+          else if (ref.kind == DocKind::adjustment &&
+                   ref.index < b.adjustments.size())
+            __builtin_prefetch(&b.adjustments[ref.index]);
+        }
+      }
+      break;
+    default: break;
     }
   }
 
@@ -547,11 +681,19 @@ private:
                                  Currency cur) {
     if (c == k_none)
       return;
+    // The customers' currencies side by side: a row's customer is any of
+    // tens of thousands, whose records would each be a cache miss.
+    if (m_customer_currency.size() != m_books.customers.size()) {
+      m_customer_currency.clear();
+      for (const auto& customer : m_books.customers)
+        m_customer_currency.push_back(customer.currency);
+    }
+    if (m_customer_currency[c] == cur)
+      return;
     const auto& customer = m_books.customers[c];
-    if (customer.currency != cur)
-      r.problem(column, "currency-mismatch",
-                fmt::format("currency {} differs from customer {}'s currency {}",
-                            cur.name(), customer.id, customer.currency.name()));
+    r.problem(column, "currency-mismatch",
+              fmt::format("currency {} differs from customer {}'s currency {}",
+                          cur.name(), customer.id, customer.currency.name()));
   }
 
   Books& m_books;
@@ -566,12 +708,24 @@ private:
   std::vector<Pending> m_pending;
   std::unordered_set<std::uint64_t> m_long_lines;
   std::array<std::pair<std::string, DocRef>, 16> m_last_document;
-  Prefaulter m_prefault;
-  bool m_invoices_only = false;
+  // The last date read per column, as written ("2026-01-31") and read.
+  struct LastDate {
+    std::array<char, 10> text{};
+    std::size_t size = 0;
+    Date date;
+  };
+  std::array<LastDate, 16> m_last_date{};
+  // Terms already found valid, as written: a handful of texts recur.
+  std::vector<std::string> m_valid_terms;
+  std::vector<Currency> m_customer_currency;
+  Arena& m_arena;
+  Share m_share = Share::all;
+  Records<Allocation>* m_allocations = &m_books.allocations;
+  std::uint64_t m_part_rows = 0;
   std::uint32_t m_files_read = 0;
 };
 
-void Loader::read(Table table) {
+bool Loader::read(Table table, Part part) {
   const auto& s = schema(table);
   const auto shown = m_books.dir.shown(s.file);
   auto opened = CsvReader::open(m_books.dir.file(s.file), shown);
@@ -582,7 +736,7 @@ void Loader::read(Table table) {
     d.message = fmt::format("cannot read {}", s.file);
     d.hint = "'arctl init' creates every file with its header row";
     m_problems.push_back(std::move(d));
-    return;
+    return false;
   }
   auto& reader = *opened;
   ++m_files_read;
@@ -605,7 +759,7 @@ void Loader::read(Table table) {
       d.hint = fmt::format("the header is: {}", header_line(table).substr(
                                                     0, header_line(table).size() - 1));
       m_problems.push_back(std::move(d));
-      return;
+      return false;
     }
     break;
   }
@@ -655,28 +809,25 @@ void Loader::read(Table table) {
                                      0, header_line(table).size() - 1)));
   }
   if (!header_ok)
-    return;
+    return false;
+  if (part.from > 0) {
+    auto rest =
+        CsvReader::open(m_books.dir.file(s.file), shown, part.from, part.line);
+    if (!rest)
+      return false;
+    reader = std::move(*rest);
+  }
 
   const auto total = reader.size();
   std::uint64_t count = 0;
-  for (;;) {
-    auto got = reader.next(rec);
-    if (!got) {
-      m_problems.push_back(std::move(got.error()));
-      continue;
-    }
-    if (!*got)
-      break;
-    ++count;
-    if (count == 4096 && total > 0)
-      reserve(table, count * total / std::max<std::uint64_t>(1, reader.bytes_read()));
-    if (m_options.progress && (count & 0xFFFF) == 0)
-      m_options.progress(shown, reader.bytes_read(), total);
-    if (const auto bad = invalid_utf8_at(rec.raw); bad != std::string_view::npos) {
+  bool at_end_of_part = part.to == 0;
+  const auto take = [&](const CsvRecord& record, const Hint& hint) {
+    if (const auto bad = invalid_utf8_at(record.raw);
+        bad != std::string_view::npos) {
       // Columns count bytes; find the line and column of the bad byte.
-      std::uint32_t line = rec.line, column = 1;
+      std::uint32_t line = record.line, column = 1;
       for (std::size_t k = 0; k < bad; ++k, ++column)
-        if (rec.raw[k] == '\n') {
+        if (record.raw[k] == '\n') {
           ++line;
           column = 0;
         }
@@ -684,27 +835,27 @@ void Loader::read(Table table) {
       d.loc = {shown, line, column};
       d.code = "encoding";
       d.message = fmt::format("byte 0x{:02X} is not valid UTF-8",
-                              static_cast<unsigned char>(rec.raw[bad]));
+                              static_cast<unsigned char>(record.raw[bad]));
       d.hint = "the books are UTF-8; save the file as UTF-8 (a spreadsheet "
                "may have written Latin-1 or Windows-1252)";
-      d.excerpt = std::string(line_of(rec, {line, column}));
+      d.excerpt = std::string(line_of(record, {line, column}));
       m_problems.push_back(std::move(d));
-      continue;
+      return;
     }
-    if (rec.fields.size() != header_fields) {
+    if (record.fields.size() != header_fields) {
       Diagnostic d;
-      const auto last = rec.positions.back();
+      const auto last = record.positions.back();
       d.loc = {shown, last.line, last.column};
       d.code = "field-count";
-      d.message = fmt::format("row has {} field{} but the header has {}",
-                              rec.fields.size(),
-                              rec.fields.size() == 1 ? "" : "s", header_fields);
+      d.message = fmt::format(
+          "row has {} field{} but the header has {}", record.fields.size(),
+          record.fields.size() == 1 ? "" : "s", header_fields);
       d.hint = "a field that contains a comma must be enclosed in quotes";
-      d.excerpt = std::string(line_of(rec, last));
+      d.excerpt = std::string(line_of(record, last));
       m_problems.push_back(std::move(d));
-      continue;
+      return;
     }
-    Row row{*this, rec, map, shown};
+    Row row{*this, record, map, shown, hint};
     switch (table) {
     case Table::customers: customer_row(row); break;
     case Table::invoices: invoice_row(row); break;
@@ -715,8 +866,49 @@ void Loader::read(Table table) {
     case Table::events: event_row(row); break;
     case Table::notices: notice_row(row); break;
     }
+  };
+  // Rows are read in batches and used a few rows behind where the lookups
+  // they will make are started (ahead), so the memory those touch (id
+  // tables and records of hundreds of MB, mostly not in any cache) is on
+  // its way while earlier rows are used: the waits overlap.
+  constexpr std::size_t k_batch = 64, k_lead = 16, k_second = 8;
+  std::array<CsvRecord, k_batch> batch;
+  std::array<Hint, k_batch> hints;
+  for (;;) {
+    auto got = reader.next_batch(batch, part.to == 0 ? UINT64_MAX : part.to);
+    const auto n = got.records;
+    if (count < 4096 && count + n >= 4096 && total > part.from)
+      reserve(table,
+              (count + n) * (total - part.from) /
+                  std::max<std::uint64_t>(1, reader.bytes_read() - part.from));
+    if (m_options.progress && (count >> 16) != ((count + n) >> 16))
+      m_options.progress(shown, reader.bytes_read(), total);
+    for (std::size_t i = 0; i < n + k_lead; ++i) {
+      if (i < n)
+        ahead(table, batch[i], map, 1, hints[i]);
+      if (i >= k_second && i - k_second < n)
+        ahead(table, batch[i - k_second], map, 2, hints[i - k_second]);
+      if (i >= k_lead)
+        take(batch[i - k_lead], hints[i - k_lead]);
+    }
+    count += n;
+    if (got.error)
+      m_problems.push_back(std::move(*got.error));
+    if (got.end)
+      break;
+    if (n == 0 && !got.error) {
+      // Stopped at part.to: the part ends if a record starts there.
+      if (reader.bytes_read() == part.to) {
+        at_end_of_part = true;
+        break;
+      }
+      part.to = 0; // a record goes past it: read on to the end
+    }
   }
-  m_books.records[static_cast<std::size_t>(table)] = count;
+  if (part.from == 0)
+    m_books.records[static_cast<std::size_t>(table)] = count;
+  else
+    m_part_rows = count;
   if (m_options.progress)
     m_options.progress(shown, total, total);
 
@@ -755,6 +947,7 @@ void Loader::read(Table table) {
     }
     m_pending.clear();
   }
+  return at_end_of_part;
 }
 
 void Loader::customer_row(Row& r) {
@@ -824,9 +1017,14 @@ void Loader::invoice_row(Row& r) {
   if (cur)
     same_currency_as_customer(r, i_currency, inv.customer, *cur);
   if (const auto t = r.get(i_terms); !t.empty())
-    if (auto terms = parse_terms(t); !terms)
-      r.problem(i_terms, "terms-syntax", terms.error().message,
-                terms.error().hint);
+    if (std::find(m_valid_terms.begin(), m_valid_terms.end(), t) ==
+        m_valid_terms.end()) {
+      if (auto terms = parse_terms(t); !terms)
+        r.problem(i_terms, "terms-syntax", terms.error().message,
+                  terms.error().hint);
+      else if (m_valid_terms.size() < 16)
+        m_valid_terms.emplace_back(t);
+    }
   if (!cur || !id || !date || !due)
     return;
   const auto subtotal = r.amount(i_subtotal, *cur, true, "subtotal");
@@ -1054,7 +1252,7 @@ void Loader::allocation_row(Row& r) {
   a.date = *date;
   a.amount = *amount;
   a.memo = r.text(a_memo);
-  m_books.allocations.push_back(a);
+  m_allocations->push_back(a);
 }
 
 void Loader::adjustment_row(Row& r) {
@@ -1262,6 +1460,186 @@ void Loader::notice_row(Row& r) {
 
 } // namespace
 
+namespace {
+
+// Where the second half of the file at `path` may start: after the first
+// line end from the middle on, with the line number there. A quoted field
+// may hold that line end; the reader of the first half finds out. Nothing
+// for files under `min_size` or that cannot be read.
+std::optional<Part> second_half(const std::string& path,
+                                std::uint64_t min_size) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return std::nullopt;
+  struct stat st {};
+  std::optional<Part> half;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+      static_cast<std::uint64_t>(st.st_size) >= min_size) {
+    const auto middle = static_cast<std::uint64_t>(st.st_size) / 2;
+    Records<char> buffer(std::size_t{1} << 20);
+    std::uint64_t at = 0, lines = 1;
+    for (;;) {
+      const auto n =
+          ::pread(fd, buffer.data(), buffer.size(), static_cast<off_t>(at));
+      if (n <= 0)
+        break;
+      const auto* begin = buffer.data();
+      const auto* end = begin + n;
+      if (at + static_cast<std::uint64_t>(n) > middle) {
+        const auto* from = begin + std::max(middle, at) - at;
+        if (const auto* nl = static_cast<const char*>(std::memchr(
+                from, '\n', static_cast<std::size_t>(end - from)))) {
+          lines += static_cast<std::uint64_t>(std::count(begin, nl, '\n'));
+          const auto split = at + static_cast<std::uint64_t>(nl + 1 - begin);
+          if (split < static_cast<std::uint64_t>(st.st_size) &&
+              lines + 1 <= UINT32_MAX)
+            half = Part{split, static_cast<std::uint32_t>(lines + 1), 0};
+          break;
+        }
+      }
+      lines += static_cast<std::uint64_t>(std::count(begin, end, '\n'));
+      at += static_cast<std::uint64_t>(n);
+    }
+  }
+  ::close(fd);
+  return half;
+}
+
+// Whether a payment read beside the invoices has the id of an invoice.
+bool payment_id_is_invoice_id(const Books& books) {
+  if (!books.invoice_index.may_share_ids(books.document_index))
+    return false;
+  return std::any_of(books.payments.begin(), books.payments.end(),
+                     [&](const Payment& p) {
+                       return books.invoice_index.find(p.id).has_value();
+                     });
+}
+
+// What a loader on the second thread read in one phase: its problems and
+// text, joined to the books in file order once the phase is over.
+struct Beside {
+  std::vector<Diagnostic> problems;
+  Arena arena;
+};
+
+void take_in(LoadResult& result, Beside& beside) {
+  result.books->arena.absorb(std::move(beside.arena));
+  std::move(beside.problems.begin(), beside.problems.end(),
+            std::back_inserter(result.problems));
+  beside.problems.clear();
+}
+
+// Reads the CSV files but invoice-lines.csv on two threads, in phases
+// that follow what each file refers to:
+//
+//   first:   customers  invoices  adjustments  allocations  events, notices
+//                                              (1st half)
+//   second:             payments  (finds the   allocations  (appends it to
+//                                  half)       (2nd half)    the 1st)
+//
+// Invoices and payments fill each their own index, so a payment id that is
+// also an invoice id is looked for once both are read. Problems are
+// reported in the order a reading in sequence gives.
+void read_on_two_threads(LoadResult& result, const LoadOptions& options) {
+  auto& books = *result.books;
+  const LoadOptions quiet; // no progress from the second thread
+  Loader first(books, result.problems, options, books.arena);
+  first.read(Table::customers);
+
+  Beside payments;
+  Loader second(books, payments.problems, quiet, payments.arena,
+                Share::no_invoices);
+  std::thread thread([&second] { second.read(Table::payments); });
+  first.share(Share::no_documents);
+  first.read(Table::invoices);
+  first.share(Share::all);
+  thread.join();
+  const bool read_again = payment_id_is_invoice_id(books);
+  if (read_again) {
+    // Books in error: read payments.csv again, after the invoices, for
+    // the diagnostics a reading in sequence gives.
+    books.payments.clear();
+    books.document_index = IdIndex();
+    first.read(Table::payments);
+  } else {
+    take_in(result, payments);
+  }
+
+  // allocations.csv, as large as payments.csv, is read in two halves once
+  // adjustments.csv (whose credit memos it applies) is read.
+  Beside allocations, events;
+  Records<Allocation> second_half_records;
+  Loader half_loader(books, allocations.problems, quiet, allocations.arena);
+  half_loader.allocations_into(second_half_records);
+  Loader event_loader(books, events.problems, quiet, events.arena);
+  std::optional<Part> half;
+  bool halves = false;
+  std::latch half_found(1), adjustments_read(1), first_half_read(1);
+  thread = std::thread([&] {
+    half = second_half(books.dir.file(schema(Table::allocations).file),
+                       std::uint64_t{4} << 20);
+    half_found.count_down();
+    adjustments_read.wait();
+    if (!half)
+      return;
+    half_loader.read(Table::allocations, *half);
+    first_half_read.wait();
+    if (!halves)
+      return;
+    books.allocations.insert(books.allocations.end(),
+                             second_half_records.begin(),
+                             second_half_records.end());
+    books.records[static_cast<std::size_t>(Table::allocations)] +=
+        half_loader.part_rows();
+  });
+  first.read(Table::adjustments);
+  adjustments_read.count_down();
+  half_found.wait();
+  if (half)
+    halves = first.read(Table::allocations, Part{0, 1, half->from});
+  else
+    first.read(Table::allocations);
+  first_half_read.count_down();
+  event_loader.read(Table::events);
+  event_loader.read(Table::notices);
+  thread.join();
+  if (halves)
+    take_in(result, allocations);
+  take_in(result, events);
+  books.files_read = 1 + first.files_read() +
+                     (read_again ? 0 : second.files_read()) +
+                     event_loader.files_read();
+}
+
+// Reads the CSV files in sequence but invoice-lines.csv, which needs only
+// the invoices and is read beside the rest by a loader of its own that
+// touches nothing the main one writes (line_totals, tax_bases; it reads
+// invoice_index and config).
+void read_with_lines(LoadResult& result, const LoadOptions& options) {
+  auto& books = *result.books;
+  Loader loader(books, result.problems, options, books.arena);
+  loader.read(Table::customers);
+  loader.read(Table::invoices);
+  Beside lines;
+  const LoadOptions quiet;
+  Loader line_loader(books, lines.problems, quiet, lines.arena,
+                     Share::invoices_only);
+  std::thread thread([&line_loader, &books] {
+    books.line_totals.resize(books.invoices.size());
+    line_loader.read(Table::invoice_lines);
+  });
+  loader.read(Table::payments);
+  loader.read(Table::adjustments);
+  loader.read(Table::allocations);
+  loader.read(Table::events);
+  loader.read(Table::notices);
+  thread.join();
+  take_in(result, lines);
+  books.files_read = 1 + loader.files_read() + line_loader.files_read();
+}
+
+} // namespace
+
 Result<LoadResult> load_books(const BooksDir& dir, const LoadOptions& options) {
   LoadResult result;
   result.books = std::make_unique<Books>();
@@ -1271,33 +1649,10 @@ Result<LoadResult> load_books(const BooksDir& dir, const LoadOptions& options) {
   if (!config)
     return std::unexpected(std::move(config.error()));
   books.config = std::move(*config);
-
-  Loader loader(books, result.problems, options);
-  loader.read(Table::customers);
-  loader.read(Table::invoices);
-
-  // invoice-lines.csv needs only the invoices: it is read beside the rest,
-  // by a loader of its own that touches nothing the main one writes
-  // (line_totals, tax_bases; it reads invoice_index and config).
-  std::vector<Diagnostic> line_problems;
-  LoadOptions line_options; // no progress from the second thread
-  Loader line_loader(books, line_problems, line_options, true);
-  std::thread lines;
   if (options.invoice_lines)
-    lines = std::thread([&line_loader, &books] {
-      books.line_totals.resize(books.invoices.size());
-      line_loader.read(Table::invoice_lines);
-    });
-  loader.read(Table::payments);
-  loader.read(Table::adjustments);
-  loader.read(Table::allocations);
-  loader.read(Table::events);
-  loader.read(Table::notices);
-  if (lines.joinable())
-    lines.join();
-  std::move(line_problems.begin(), line_problems.end(),
-            std::back_inserter(result.problems));
-  books.files_read = 1 + loader.files_read() + line_loader.files_read();
+    read_with_lines(result, options);
+  else
+    read_on_two_threads(result, options);
   return result;
 }
 

@@ -225,8 +225,9 @@ struct Books {
 
   IdIndex customer_index; // id -> index in customers
   // Document ids share one namespace but two indexes: invoices, and
-  // payments with adjustments. invoice-lines.csv needs only the first, so
-  // it is read on a second thread while the second is being filled.
+  // payments with adjustments. invoice-lines.csv needs only the first and
+  // payments.csv fills only the second, so either is read on a second
+  // thread while the other index is being filled.
   IdIndex invoice_index;  // id -> index in invoices
   IdIndex document_index; // id -> packed DocRef of payments and adjustments
   IdIndex notice_index;
@@ -264,9 +265,11 @@ struct LoadResult {
   std::vector<Diagnostic> problems;
 };
 
-// Reads arctl.toml and every CSV file of the books. Fails (ExitCode::data or
-// no_input) only when nothing sensible can be read: arctl.toml missing or
-// invalid. Missing CSV files are problems, not failures.
+// Reads arctl.toml and every CSV file of the books, on two threads.
+// Fails (ExitCode::data or no_input) only when nothing sensible can be
+// read: arctl.toml missing or invalid. Missing CSV files are problems, not
+// failures. Problems come as a reading in sequence finds them: file by
+// file, each in line order, invoice-lines.csv last.
 [[nodiscard]] Result<LoadResult> load_books(const BooksDir& dir,
                                             const LoadOptions& options);
 

@@ -1,5 +1,7 @@
 #include "arctl/csv.hpp"
 
+#include "arctl/memory.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -19,6 +21,17 @@ constexpr std::size_t k_initial_buffer = std::size_t{1} << 20;
 // Written just past the data so the unquoted-field scan needs no bounds
 // check: it stops there as on any line end, and only then asks where it is.
 constexpr char k_sentinel = '\n';
+
+// The reader's buffer, in huge pages when large: a buffer of 1 MiB in
+// ordinary pages would take 256 page faults.
+struct BufferDeleter {
+  void operator()(char* p) const noexcept { detail::deallocate_large(p); }
+};
+using Buffer = std::unique_ptr<char[], BufferDeleter>;
+
+Buffer new_buffer(std::size_t bytes) {
+  return Buffer(static_cast<char*>(detail::allocate_large(bytes)));
+}
 
 // Bytes that end the fast scan through an unquoted field.
 constexpr std::array<bool, 256> k_stops = [] {
@@ -61,8 +74,7 @@ struct CsvReader::Impl {
 
   Impl(int fd_, std::string name_, std::size_t capacity)
       : fd(fd_), name(std::move(name_)),
-        cap(std::max<std::size_t>(1, capacity)),
-        buf(std::make_unique_for_overwrite<char[]>(cap + 1)) {
+        cap(std::max<std::size_t>(1, capacity)), buf(new_buffer(cap + 1)) {
     buf[0] = k_sentinel;
   }
   ~Impl() {
@@ -75,7 +87,7 @@ struct CsvReader::Impl {
   int fd = -1;
   std::string name;
   std::size_t cap = 0; // usable bytes; one more is allocated for the sentinel
-  std::unique_ptr<char[]> buf;
+  Buffer buf;
   std::size_t begin = 0; // unread data is buf[begin, end)
   std::size_t end = 0;
   std::uint64_t offset = 0; // file offset of buf[0]
@@ -85,18 +97,24 @@ struct CsvReader::Impl {
   bool done = false;        // input ended early: unterminated quote, I/O error
   bool bom_checked = false;
 
-  // Reused across records so the steady state does not allocate.
-  std::vector<std::string_view> fields;
-  std::vector<CsvPos> positions;
+  // What a record's views point to besides the buffer, one per record of
+  // a batch; reused so the steady state does not allocate.
+  struct Store {
+    std::vector<std::string_view> fields;
+    std::vector<CsvPos> positions;
+    std::string raw_copy;
+  };
+  std::vector<Store> stores = std::vector<Store>(1);
   std::vector<std::size_t> escaped; // fields holding "" to unescape
-  std::string raw_copy;
   Diagnostic error;
 
   [[nodiscard]] bool refill();
-  [[nodiscard]] Step parse(CsvRecord& out);
+  [[nodiscard]] bool skip_bom();
+  // Parses a record into `out`, its views kept in `store`.
+  [[nodiscard]] Step parse(CsvRecord& out, Store& store);
   Step syntax_error(char* at, std::uint64_t at_line, char* line_start,
                     std::string message, std::string hint);
-  void finish(CsvRecord& out, char* start, char* raw_end);
+  void finish(CsvRecord& out, Store& store, char* start, char* raw_end);
 };
 
 // Moves the unread tail to the front and reads more after it. The buffer
@@ -114,7 +132,7 @@ bool CsvReader::Impl::refill() {
   }
   if (end == cap) {
     const std::size_t grown = cap * 2;
-    auto bigger = std::make_unique_for_overwrite<char[]>(grown + 1);
+    auto bigger = new_buffer(grown + 1);
     std::memcpy(bigger.get(), buf.get(), end);
     buf = std::move(bigger);
     cap = grown;
@@ -165,11 +183,13 @@ CsvReader::Impl::syntax_error(char* at, std::uint64_t at_line, char* line_start,
 
 // Fills `out` from the fields found; unescapes "" in place, which shortens
 // those fields, after keeping a copy of the raw text they overwrite.
-void CsvReader::Impl::finish(CsvRecord& out, char* start, char* raw_end) {
+void CsvReader::Impl::finish(CsvRecord& out, Store& store, char* start,
+                             char* raw_end) {
+  auto& fields = store.fields;
   out.raw = std::string_view(start, raw_end);
   if (!escaped.empty()) {
-    raw_copy.assign(start, raw_end);
-    out.raw = raw_copy;
+    store.raw_copy.assign(start, raw_end);
+    out.raw = store.raw_copy;
     for (const auto i : escaped) {
       char* const from = buf.get() + (fields[i].data() - buf.get());
       const char* r = from;
@@ -185,13 +205,15 @@ void CsvReader::Impl::finish(CsvRecord& out, char* start, char* raw_end) {
     }
   }
   out.fields = fields;
-  out.positions = positions;
+  out.positions = store.positions;
 }
 
 // Parses one record from buf[begin, end). Returns need_more, leaving the
 // record unread, when it runs into the end of the buffer before the end of
 // input; the caller refills and calls again.
-CsvReader::Impl::Step CsvReader::Impl::parse(CsvRecord& out) {
+CsvReader::Impl::Step CsvReader::Impl::parse(CsvRecord& out, Store& store) {
+  auto& fields = store.fields;
+  auto& positions = store.positions;
   char* const base = buf.get();
   char* const e = base + end;
   char* p = base + begin;
@@ -347,7 +369,7 @@ CsvReader::Impl::Step CsvReader::Impl::parse(CsvRecord& out) {
     }
   }
 
-  finish(out, start, raw_end);
+  finish(out, store, start, raw_end);
   out.line = clamp32(line);
   begin = static_cast<std::size_t>(next - base);
   line = next == e && raw_end == e ? at_line : at_line + 1;
@@ -360,6 +382,11 @@ CsvReader& CsvReader::operator=(CsvReader&&) noexcept = default;
 CsvReader::~CsvReader() = default;
 
 Result<CsvReader> CsvReader::open(const std::string& path, std::string name) {
+  return open(path, std::move(name), 0, 1);
+}
+
+Result<CsvReader> CsvReader::open(const std::string& path, std::string name,
+                                  std::uint64_t from, std::uint32_t line) {
   const auto& shown = name.empty() ? path : name;
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0)
@@ -374,9 +401,19 @@ Result<CsvReader> CsvReader::open(const std::string& path, std::string name) {
   }
   if (S_ISREG(st.st_mode))
     ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  if (from > 0 && ::lseek(fd, static_cast<off_t>(from), SEEK_SET) !=
+                      static_cast<off_t>(from)) {
+    const int err = errno;
+    ::close(fd);
+    return fail(ExitCode::no_input,
+                "cannot read " + shown + ": " + std::strerror(err));
+  }
   auto impl = std::make_unique<Impl>(fd, std::move(name), k_initial_buffer);
   impl->total =
       S_ISREG(st.st_mode) ? static_cast<std::uint64_t>(st.st_size) : 0;
+  impl->offset = from;
+  impl->line = line;
+  impl->bom_checked = from > 0; // a byte-order mark is only at the start
   return CsvReader(std::move(impl));
 }
 
@@ -403,21 +440,26 @@ CsvReader CsvReader::from_string(std::string text, std::string name) {
   return CsvReader(std::move(impl));
 }
 
+// Skips a byte-order mark at the start. Returns false on a read error.
+bool CsvReader::Impl::skip_bom() {
+  while (end - begin < 3 && !eof)
+    if (!refill())
+      return false;
+  if (end - begin >= 3 &&
+      std::memcmp(buf.get() + begin, "\xEF\xBB\xBF", 3) == 0)
+    begin += 3;
+  bom_checked = true;
+  return true;
+}
+
 std::expected<bool, Diagnostic> CsvReader::next(CsvRecord& out) {
   auto& r = *m_impl;
   if (r.done)
     return false;
-  if (!r.bom_checked) {
-    while (r.end - r.begin < 3 && !r.eof)
-      if (!r.refill())
-        return std::unexpected(std::move(r.error));
-    if (r.end - r.begin >= 3 &&
-        std::memcmp(r.buf.get() + r.begin, "\xEF\xBB\xBF", 3) == 0)
-      r.begin += 3;
-    r.bom_checked = true;
-  }
+  if (!r.bom_checked && !r.skip_bom())
+    return std::unexpected(std::move(r.error));
   for (;;) {
-    switch (r.parse(out)) {
+    switch (r.parse(out, r.stores[0])) {
     case Impl::Step::record:
       return true;
     case Impl::Step::end:
@@ -430,6 +472,42 @@ std::expected<bool, Diagnostic> CsvReader::next(CsvRecord& out) {
       break;
     }
   }
+}
+
+CsvBatch CsvReader::next_batch(std::span<CsvRecord> out, std::uint64_t stop) {
+  auto& r = *m_impl;
+  if (r.stores.size() < out.size())
+    r.stores.resize(out.size());
+  CsvBatch batch;
+  if (!r.bom_checked && !r.done && !r.skip_bom()) {
+    batch.error = std::move(r.error);
+    return batch;
+  }
+  while (batch.records < out.size() && !r.done && r.offset + r.begin < stop) {
+    auto& rec = out[batch.records];
+    switch (r.parse(rec, r.stores[batch.records])) {
+    case Impl::Step::record:
+      ++batch.records;
+      break;
+    case Impl::Step::end:
+      batch.end = true;
+      return batch;
+    case Impl::Step::error:
+      batch.error = std::move(r.error);
+      return batch;
+    case Impl::Step::need_more:
+      // Reading more may move the buffer under the records of this batch.
+      if (batch.records > 0)
+        return batch;
+      if (!r.refill()) {
+        batch.error = std::move(r.error);
+        return batch;
+      }
+      break;
+    }
+  }
+  batch.end = r.done;
+  return batch;
 }
 
 const std::string& CsvReader::name() const { return m_impl->name; }

@@ -36,6 +36,13 @@ struct CsvRecord {
 // a diagnostic draws its caret.
 [[nodiscard]] std::string_view line_of(const CsvRecord& record, CsvPos pos);
 
+// What CsvReader::next_batch read.
+struct CsvBatch {
+  std::size_t records = 0;         // records filled at the start of `out`
+  std::optional<Diagnostic> error; // a malformed record after them
+  bool end = false;                // no more input
+};
+
 // Reads records one at a time from a file, a file descriptor or a string.
 // Accepts LF and CRLF line endings and skips a UTF-8 byte-order mark at the
 // start. Quoted fields may contain ',', '""' and line breaks. Empty lines
@@ -44,6 +51,11 @@ class CsvReader {
 public:
   // `name` is the file name used in diagnostics.
   static Result<CsvReader> open(const std::string& path, std::string name);
+  // As above, starting at byte `from` of the file, where a record starts on
+  // line `line`: one part of a file read in parts. bytes_read() and size()
+  // count from the start of the file.
+  static Result<CsvReader> open(const std::string& path, std::string name,
+                                std::uint64_t from, std::uint32_t line);
   // Takes ownership of `fd` (closed on destruction). For stdin: fd 0.
   static CsvReader from_fd(int fd, std::string name);
   // As above, starting with a buffer of `buffer_size` bytes instead of 1 MiB.
@@ -62,6 +74,14 @@ public:
   // reader resynchronises at the next line, so callers may continue to
   // collect further problems.
   [[nodiscard]] std::expected<bool, Diagnostic> next(CsvRecord& out);
+  // Reads up to out.size() records, all valid until the next call to next
+  // or next_batch, so that a caller can look ahead (and ask early for the
+  // memory that using them will touch). Stops early where reading more
+  // input would move the buffer, after a malformed record (resynchronised
+  // as by next), and before a record that would start at or after byte
+  // `stop` of the input.
+  [[nodiscard]] CsvBatch next_batch(std::span<CsvRecord> out,
+                                    std::uint64_t stop = UINT64_MAX);
 
   [[nodiscard]] const std::string& name() const;
   // Bytes consumed so far and the total size when known (0 for pipes), for

@@ -20,37 +20,56 @@ public:
   // `id` is present already, returns its value and adds nothing.
   std::optional<std::uint32_t> insert(std::string_view id, std::uint32_t value);
   [[nodiscard]] std::optional<std::uint32_t> find(std::string_view id) const;
+  // Starts loading the memory a find or insert of `id` will look at, so
+  // that one a little later does not wait for it.
+  void prefetch(std::string_view id) const;
   [[nodiscard]] std::size_t size() const { return m_size; }
   // Makes room for `n` ids without rehashing.
   void reserve(std::size_t n);
-  // The table's memory, to pre-fault.
-  [[nodiscard]] const void* storage() const { return m_slots.data(); }
-  [[nodiscard]] std::size_t storage_bytes() const { return m_slots.bytes(); }
+  // Whether an id could be in both this index and `other`. False is certain
+  // (no id of one has the shape, letters before the number and length, of
+  // an id of the other); true is only "maybe".
+  [[nodiscard]] bool may_share_ids(const IdIndex& other) const;
 
 private:
+  struct Key;
+  static Key hash_id(std::string_view id);
   void rehash(std::size_t slots);
-  // One 32-byte slot per id: a tag from the hash decides most mismatches,
-  // and ids of up to 22 bytes (nearly all) are kept inside the slot, so a
-  // lookup touches one cache line. Longer ids keep a pointer to the arena.
-  // size 0 marks an empty slot.
+  // One 16-byte slot per id, four to a cache line. Most ids are a few
+  // letters and a number ("INV-0000417", "C014480"): those are kept inside
+  // the slot as up to 6 letters and the number's value, so a lookup
+  // compares two words and touches nothing else. Other ids keep a pointer
+  // to their bytes.
   struct Slot {
-    std::uint32_t tag;
     std::uint32_t value;
-    std::uint16_t size; // 1..65535
-    char bytes[22];     // the id, or a pointer to it when size > 22
+    std::uint32_t form; // how the id is kept, and its number or length
+    std::uint64_t key;  // its length and letters, or a pointer to it
   };
-  static constexpr std::size_t k_inline = 22;
-  static bool same_key(const Slot& slot, std::string_view id);
-  static std::string_view key_of(const Slot& slot);
+  static bool same_key(const Slot& slot, const Key& key, std::string_view id);
+  // The id in `slot`, written into `buffer` when kept inside the slot.
+  static std::string_view key_of(const Slot& slot, char (&buffer)[16]);
+  // One byte per slot beside the slots: 0 for empty, else 0x80 and 7 bits
+  // of the id's hash. Probing reads these 8 at a time and touches a slot
+  // only where its byte matches, so an id pushed along by a collision, or
+  // one that is absent, costs a few bytes here instead of a walk over
+  // cache lines of slots.
+  ZeroedArray<std::uint8_t> m_tags;
   ZeroedArray<Slot> m_slots;
   std::size_t m_count = 0; // slots, a power of two
   std::size_t m_size = 0;  // ids
+  // A bit per shape of id present (a hash of the letters before the
+  // number, and the length): most lookups of an id of another kind
+  // ("PAY-..." among invoices) end here.
+  std::uint64_t m_shapes[4] = {};
 };
 
 // Owns the bytes of every text field, in large blocks that never move.
 class Arena {
 public:
   std::string_view store(std::string_view text);
+  // Takes over the blocks of `other`, whose views stay valid: text read on
+  // another thread joins the books' arena.
+  void absorb(Arena&& other);
 
 private:
   // Blocks of 8 MiB in huge pages; a longer text gets a block of its own.

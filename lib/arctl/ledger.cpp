@@ -3,11 +3,18 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <system_error>
+#include <thread>
 #include <unordered_map>
 
 namespace arctl {
 
 namespace {
+
+// Books from this many invoices up are set up on two threads.
+constexpr std::size_t k_parallel_from = 100000;
+// How many applications ahead the walk asks for an invoice's state.
+constexpr std::size_t k_lookahead = 8;
 
 // One fact on the timeline: its date and its index in its file's records.
 struct Step {
@@ -63,12 +70,27 @@ Ledger Walk::run() {
   const auto& b = m_books;
   const auto as_of = m_ledger.as_of;
   auto& l = m_ledger;
-  l.invoices.resize(b.invoices.size());
-  for (std::size_t i = 0; i < b.invoices.size(); ++i)
-    if (b.invoices[i].date <= as_of) {
-      l.invoices[i].issued = true;
-      l.invoices[i].open = b.invoices[i].total;
+  const auto invoices = [&] {
+    l.invoices.resize(b.invoices.size());
+    for (std::size_t i = 0; i < b.invoices.size(); ++i)
+      if (b.invoices[i].date <= as_of) {
+        l.invoices[i].issued = true;
+        l.invoices[i].open = b.invoices[i].total;
+      }
+  };
+  // On large books the invoices' state is set up on a second thread beside
+  // the rest: both are passes over records of hundreds of MB and fresh
+  // memory, whose first touch is most of their cost.
+  std::jthread second;
+  if (b.invoices.size() >= k_parallel_from) {
+    try {
+      second = std::jthread(invoices);
+    } catch (const std::system_error&) {
+      // No thread to spare: set up here.
     }
+  }
+  if (!second.joinable())
+    invoices();
   l.payments.resize(b.payments.size());
   for (std::size_t i = 0; i < b.payments.size(); ++i)
     if (b.payments[i].date <= as_of)
@@ -81,11 +103,6 @@ Ledger Walk::run() {
   }
   l.customers.resize(b.customers.size());
   m_has_unapply.assign(b.invoices.size(), false);
-  for (const auto& a : b.allocations)
-    if (a.amount < 0) {
-      m_pair_net.emplace(pair_key(a.source, a.invoice), 0);
-      m_has_unapply[a.invoice] = true;
-    }
 
   // Each file is usually in date order already: sort only when not, then
   // merge the three.
@@ -93,9 +110,16 @@ Ledger Walk::run() {
     return x.date < y.date;
   };
   Records<Step> parts[3];
-  for (std::uint32_t i = 0; i < b.allocations.size(); ++i)
-    if (b.allocations[i].date <= as_of)
-      parts[0].push_back({b.allocations[i].date, i});
+  parts[0].reserve(b.allocations.size());
+  for (std::uint32_t i = 0; i < b.allocations.size(); ++i) {
+    const auto& a = b.allocations[i];
+    if (a.amount < 0) {
+      m_pair_net.emplace(pair_key(a.source, a.invoice), 0);
+      m_has_unapply[a.invoice] = true;
+    }
+    if (a.date <= as_of)
+      parts[0].push_back({a.date, i});
+  }
   for (std::uint32_t i = 0; i < b.adjustments.size(); ++i) {
     const auto& j = b.adjustments[i];
     const bool needs_source = j.kind == AdjustmentKind::refund ||
@@ -111,7 +135,11 @@ Ledger Walk::run() {
   for (auto& part : parts)
     if (!std::is_sorted(part.begin(), part.end(), by_date))
       std::stable_sort(part.begin(), part.end(), by_date);
+  if (second.joinable())
+    second.join();
   // Merged as walked: the earliest head first, a tie to the earlier part.
+  // The state of the invoice an application a little further on touches
+  // is asked for early: those are spread over tens of MB.
   std::size_t next[3] = {0, 0, 0};
   for (;;) {
     int pick = -1;
@@ -122,6 +150,10 @@ Ledger Walk::run() {
     if (pick < 0)
       break;
     const auto index = parts[pick][next[pick]++].index;
+    if (pick == 0 && next[0] + k_lookahead < parts[0].size())
+      __builtin_prefetch(
+          &l.invoices[b.allocations[parts[0][next[0] + k_lookahead].index]
+                          .invoice]);
     switch (pick) {
     case 0: allocation(b.allocations[index]); break;
     case 1: adjustment(b.adjustments[index]); break;

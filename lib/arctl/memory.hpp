@@ -5,7 +5,6 @@
 
 #include <cstddef>
 #include <new>
-#include <thread>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -38,32 +37,12 @@ template <class T> struct LargeAllocator {
 template <class T> using Records = std::vector<T, LargeAllocator<T>>;
 
 namespace detail {
-// `bytes` of zeroed memory straight from the kernel (mmap), in huge pages
-// where it can: the pages are zero when first touched, so nothing fills
-// them twice.
+// `bytes` of zeroed memory: from `k_huge_threshold` up straight from the
+// kernel (mmap), in huge pages where it can, whose pages are zero when
+// first touched, so nothing fills them twice; below it from the heap.
 void* allocate_zeroed(std::size_t bytes);
 void deallocate_zeroed(void* p, std::size_t bytes) noexcept;
 } // namespace detail
-
-// Faults in the pages of memory that is about to be filled, each range on a
-// thread of its own, so that the kernel clears them on an idle core instead
-// of in the middle of the work. Only page tables change
-// (MADV_POPULATE_WRITE), never the bytes, so this is safe beside any use of
-// the memory; a range freed meanwhile is harmless. Joins its threads when
-// destroyed.
-class Prefaulter {
-public:
-  Prefaulter() = default;
-  Prefaulter(const Prefaulter&) = delete;
-  Prefaulter& operator=(const Prefaulter&) = delete;
-  ~Prefaulter();
-
-  // Ranges under 8 MiB are not worth a thread and are ignored.
-  void add(const void* p, std::size_t bytes);
-
-private:
-  std::vector<std::thread> m_threads;
-};
 
 // A fixed-size array of trivially copyable T whose bytes start as zero.
 template <class T> class ZeroedArray {

@@ -1,11 +1,12 @@
 #include "arctl/books.hpp"
 #include "arctl/check.hpp"
 
-#include "temp_books.hpp"
-
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <deque>
+
+#include "temp_books.hpp"
 
 using namespace arctl;
 using arctl::testing::TempBooks;
@@ -26,6 +27,33 @@ std::vector<Diagnostic> findings(const TempBooks& b) {
   auto r = run_check(b.dir(), {});
   REQUIRE(r.has_value());
   return r->findings;
+}
+
+// What a reading gave, but the invoice lines, as text: its problems in
+// order, then its payments, adjustments and applications.
+std::string reading(const TempBooks& b, bool invoice_lines) {
+  auto loaded = load_books(b.dir(), LoadOptions{invoice_lines, {}});
+  REQUIRE(loaded.has_value());
+  std::string out;
+  for (const auto& d : loaded->problems)
+    out += fmt::format("{}:{}:{} {} {} [{}] {}\n", d.loc.file, d.loc.line,
+                       d.loc.column, d.code, d.message, d.excerpt, d.hint);
+  const auto& books = *loaded->books;
+  for (const auto& p : books.payments)
+    out += fmt::format("payment {} {}\n", p.id, p.line);
+  for (const auto& j : books.adjustments)
+    out += fmt::format("adjustment {} {}\n", j.id, j.line);
+  for (const auto& a : books.allocations)
+    out += fmt::format(
+        "application {} {} {} {} {} {}\n", a.line, books.document_id(a.source),
+        books.invoices[a.invoice].id, a.amount, a.memo, format_date(a.date));
+  for (const auto& s : all_schemas())
+    if (s.table != Table::invoice_lines)
+      out +=
+          fmt::format("{} ", books.records[static_cast<std::size_t>(s.table)]);
+  // The files read but invoice-lines.csv.
+  out += fmt::format("in {} files", books.files_read - (invoice_lines ? 1 : 0));
+  return out;
 }
 
 } // namespace
@@ -387,4 +415,82 @@ TEST_CASE("a bank transaction is posted once") {
         "bank transaction \"BTX-7\" is posted already as PAY-1 at "
         "payments.csv:2");
   CHECK(findings[1].loc.line == 7);
+}
+
+TEST_CASE("payments read beside the invoices are reported as in sequence") {
+  // Without invoice lines, payments.csv is read beside invoices.csv; with
+  // them, after it.
+  TempBooks b;
+  add_basic_facts(b);
+  b.add("invoices.csv",
+        "INV-2,ACME,2026-01-06,2026-02-05,USD,,50.00,0.00,50.00,,\n");
+  SUBCASE("valid books") {}
+  SUBCASE("a payment with an invoice's id, twice") {
+    b.add("payments.csv", "INV-2,2026-01-21,ACME,5.00,USD,,,,\n"
+                          "INV-2,2026-01-22,ACME,6.00,USD,,,,\n"
+                          "PAY-2,2026-01-22,ACME,6.00,USD,,,,\n");
+    b.add("allocations.csv", "2026-01-22,INV-2,INV-1,5.00,\n"
+                             "2026-01-22,PAY-2,INV-2,6.00,\n");
+  }
+  SUBCASE("a payment id twice") {
+    b.add("payments.csv", "PAY-2,2026-01-21,ACME,5.00,USD,,,,\n"
+                          "PAY-2,2026-01-22,ACME,6.00,USD,,,,\n");
+  }
+  SUBCASE("ids of the same shape") {
+    b.add("payments.csv", "INV-3,2026-01-21,ACME,5.00,USD,,,,\n");
+    b.add("events.csv", "2026-01-25,dispute,ACME,INV-3,,why\n"
+                        "2026-01-25,dispute,ACME,PAY-1,,why\n");
+  }
+  const auto in_sequence = reading(b, true);
+  CHECK(reading(b, false) == in_sequence);
+}
+
+TEST_CASE("allocations.csv read in two halves reads as one") {
+  // From 4 MiB on it is read in two halves, the second from the first line
+  // end after the middle, unless a quoted field holds that line end.
+  TempBooks b;
+  b.add("customers.csv", "ACME,Acme Corp,,,,,,,\n");
+  std::string invoices, payments;
+  for (int i = 1; i <= 1000; ++i) {
+    invoices += fmt::format(
+        "INV-{},ACME,2026-01-05,2026-02-04,USD,,1000.00,0.00,1000.00,,\n", i);
+    payments += fmt::format("PAY-{},2026-01-20,ACME,1000.00,USD,,,,\n", i);
+  }
+  b.add("invoices.csv", invoices);
+  b.add("payments.csv", payments);
+  std::vector<std::string> rows;
+  for (int i = 0; i < 80000; ++i)
+    rows.push_back(fmt::format("2026-01-{},PAY-{},INV-{},0.01,{}\n",
+                               20 + i % 10, 1 + i % 1000, 1 + i / 80,
+                               std::string(24, 'm')));
+  // Problems on both sides of the middle; line breaks in quotes before it.
+  for (const int at : {10, 30000, 60000})
+    rows[static_cast<std::size_t>(at)] =
+        "2026-01-20,PAY-1,INV-1,0.01,\"two\nlines\"\n";
+  for (const int at : {11, 45000, 70000}) {
+    rows[static_cast<std::size_t>(at)] = "2026-01-20,PAY-9999,INV-1,0.01,\n";
+    rows[static_cast<std::size_t>(at) + 1] = "2026-01-20,PAY-1,INV-1,1.0O,\n";
+    rows[static_cast<std::size_t>(at) + 2] =
+        "2026-01-20,PAY-1,INV-1,\"0.01\"x,\n";
+    rows[static_cast<std::size_t>(at) + 3] = "2026-01-20,PAY-1,INV-1,0.01\n";
+  }
+  SUBCASE("the halves meet at a record") {}
+  SUBCASE("a quoted field holds the line end after the middle") {
+    std::size_t size = 0;
+    for (const auto& row : rows)
+      size += row.size();
+    std::size_t at = 0, row = 0;
+    while (at + rows[row].size() <= size / 2)
+      at += rows[row++].size();
+    // The row on the middle becomes a memo of many lines.
+    rows[row] = "2026-01-20,PAY-1,INV-1,0.01,\"" + std::string(200, 'q') +
+                "\n" + std::string(200, 'r') + "\"\n";
+  }
+  std::string allocations;
+  for (const auto& row : rows)
+    allocations += row;
+  REQUIRE(allocations.size() > (std::size_t{4} << 20));
+  b.add("allocations.csv", allocations);
+  const auto in_sequence = reading(b, true);
+  CHECK(reading(b, false) == in_sequence);
 }

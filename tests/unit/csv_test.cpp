@@ -28,34 +28,60 @@ struct Outcome {
   std::string trace; // rows and errors in order, to compare two readings
 };
 
+void add_error(Outcome& out, const Diagnostic& d) {
+  out.trace += "error " + std::to_string(d.loc.line) + ":" +
+               std::to_string(d.loc.column) + " " + d.message + " [" +
+               d.excerpt + "]\n";
+  out.errors.push_back(d);
+}
+
+void add_record(Outcome& out, const CsvRecord& rec) {
+  Row row;
+  row.line = rec.line;
+  row.raw = std::string(rec.raw);
+  out.trace += "record " + std::to_string(rec.line) + " [" + row.raw + "]";
+  for (std::size_t i = 0; i < rec.fields.size(); ++i) {
+    row.fields.emplace_back(rec.fields[i]);
+    row.positions.push_back(rec.positions[i]);
+    out.trace += " " + std::to_string(rec.positions[i].line) + ":" +
+                 std::to_string(rec.positions[i].column) + "<" +
+                 row.fields.back() + ">";
+  }
+  out.trace += "\n";
+  out.rows.push_back(std::move(row));
+}
+
 Outcome read_all(CsvReader& reader) {
   Outcome out;
   CsvRecord rec;
   for (;;) {
     auto got = reader.next(rec);
     if (!got) {
-      const auto& d = got.error();
-      out.trace += "error " + std::to_string(d.loc.line) + ":" +
-                   std::to_string(d.loc.column) + " " + d.message + " [" +
-                   d.excerpt + "]\n";
-      out.errors.push_back(got.error());
+      add_error(out, got.error());
       continue;
     }
     if (!*got)
       break;
-    Row row;
-    row.line = rec.line;
-    row.raw = std::string(rec.raw);
-    out.trace += "record " + std::to_string(rec.line) + " [" + row.raw + "]";
-    for (std::size_t i = 0; i < rec.fields.size(); ++i) {
-      row.fields.emplace_back(rec.fields[i]);
-      row.positions.push_back(rec.positions[i]);
-      out.trace += " " + std::to_string(rec.positions[i].line) + ":" +
-                   std::to_string(rec.positions[i].column) + "<" +
-                   row.fields.back() + ">";
-    }
-    out.trace += "\n";
-    out.rows.push_back(std::move(row));
+    add_record(out, rec);
+  }
+  return out;
+}
+
+// As read_all, `size` records at a time; each batch is copied out only
+// once it is complete, so every record of it must still be valid.
+Outcome read_batches(CsvReader& reader, std::size_t size,
+                     std::uint64_t stop = UINT64_MAX) {
+  Outcome out;
+  std::vector<CsvRecord> batch(size);
+  for (;;) {
+    auto got = reader.next_batch(batch, stop);
+    REQUIRE(got.records <= size);
+    for (std::size_t i = 0; i < got.records; ++i)
+      add_record(out, batch[i]);
+    if (got.error)
+      add_error(out, *got.error);
+    if (got.end || (got.records == 0 && !got.error))
+      break;
   }
   return out;
 }
@@ -391,6 +417,72 @@ TEST_CASE("any split of the input reads the same as reading it whole") {
       auto reader = CsvReader::from_fd(fd, "t.csv", buffer);
       CHECK(read_all(reader).trace == whole.trace);
     }
+  }
+}
+
+TEST_CASE("records read in batches are those read one at a time") {
+  const std::vector<std::string> inputs = {
+      "id,name\r\nC1,\"Acme, \"\"Inc.\"\"\"\r\n\r\nC2,\"a\r\nb\"\r\n",
+      "\xEF\xBB\xBF"
+      "a,b\n\n\"q\"\"\",\"\n\n\"\nlast",
+      "a\rb,c\r\r\n\"x\"\r\n\"\"\n,\n",
+      "ok\nb\"ad,x\n\"t\"t\nfine,\"\"\"\"\n\"open\nrest\n",
+      "x,\"",
+      "1,\"a\"\"b\"\n2,\"c\"\"d\"\n3,\"e\"\"f\"\n4,x\n5,\"g\"\"\"\n",
+  };
+  for (const auto& input : inputs) {
+    const auto whole = read_string(input);
+    CAPTURE(input);
+    for (const std::size_t size : {1, 2, 3, 64}) {
+      CAPTURE(size);
+      auto text = CsvReader::from_string(input, "t.csv");
+      CHECK(read_batches(text, size).trace == whole.trace);
+      for (const std::size_t buffer : {1, 2, 5, 16}) {
+        CAPTURE(buffer);
+        const TempFile file(input);
+        const int fd = ::open(file.path().c_str(), O_RDONLY | O_CLOEXEC);
+        REQUIRE(fd >= 0);
+        auto reader = CsvReader::from_fd(fd, "t.csv", buffer);
+        CHECK(read_batches(reader, size).trace == whole.trace);
+      }
+    }
+  }
+}
+
+TEST_CASE("a file is read in parts that start and stop at records") {
+  const std::string text = "id,memo\n1,a\n2,\"b\nc\"\n\n3,d\n4,e\n";
+  const TempFile file(text);
+  const auto whole = read_string(text);
+
+  SUBCASE("a batch stops before a record starting at or after the stop") {
+    auto reader = CsvReader::open(file.path(), "t.csv");
+    REQUIRE(reader.has_value());
+    const auto first = read_batches(*reader, 64, 12); // "2,..." starts at 12
+    REQUIRE(first.rows.size() == 2);
+    CHECK(reader->bytes_read() == 12);
+    CHECK(read_batches(*reader, 64, 12).rows.empty());
+    const auto rest = read_batches(*reader, 64);
+    CHECK(first.trace + rest.trace == whole.trace);
+  }
+  SUBCASE("a record that goes past the stop is read whole") {
+    auto reader = CsvReader::open(file.path(), "t.csv");
+    REQUIRE(reader.has_value());
+    const auto first = read_batches(*reader, 64, 15); // inside the quotes
+    REQUIRE(first.rows.size() == 3);
+    CHECK(first.rows[2].fields == Fields{"2", "b\nc"});
+    CHECK(reader->bytes_read() == 20);
+  }
+  SUBCASE("a reader opened at a record reads on with its line number") {
+    auto reader = CsvReader::open(file.path(), "t.csv", 20, 5);
+    REQUIRE(reader.has_value());
+    CHECK(reader->bytes_read() == 20);
+    CHECK(reader->size() == text.size());
+    const auto rest = read_all(*reader);
+    REQUIRE(rest.rows.size() == 2);
+    CHECK(rest.rows[0].fields == Fields{"3", "d"});
+    CHECK(rest.rows[0].line == 6);
+    CHECK(rest.rows[1].line == 7);
+    CHECK(reader->bytes_read() == text.size());
   }
 }
 

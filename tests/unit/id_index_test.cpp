@@ -44,3 +44,47 @@ TEST_CASE("sequential ids and ids differing only in width stay apart") {
   CHECK(index.find("INV-1") == 1u);
   CHECK(index.find("INV-2999") == 2999u);
 }
+
+TEST_CASE("ids of every form read back after the table grows") {
+  // Short prefixes and numbers are kept inside a slot, others outside;
+  // growing the table moves both.
+  std::deque<std::string> ids;
+  for (int i = 0; i < 3000; ++i) {
+    const auto n = std::to_string(i);
+    ids.push_back("INV-" + n);
+    ids.push_back("INV-" + std::string(7 - n.size(), '0') + n);
+    ids.push_back(n);
+    ids.push_back("C" + n + "X");
+    ids.push_back("LONGPREFIX-" + n);
+    ids.push_back("BTX20260101" + std::string(8 - n.size(), '0') + n);
+    ids.push_back("ab.c_" + n + "-" + n);
+  }
+  IdIndex index;
+  for (std::uint32_t i = 0; i < ids.size(); ++i)
+    REQUIRE_FALSE(index.insert(ids[i], i));
+  CHECK(index.size() == ids.size());
+  for (std::uint32_t i = 0; i < ids.size(); ++i)
+    REQUIRE(index.find(ids[i]) == i);
+  CHECK_FALSE(index.find("INV-3000"));
+  CHECK_FALSE(index.find("INV-00001")); // "INV-0000001" and "INV-1" are in
+  CHECK_FALSE(index.find("01"));
+  CHECK_FALSE(index.find("LONGPREFIX-3000"));
+  CHECK_FALSE(index.find("BTX2026010100003000"));
+  CHECK(index.insert("C12X", 0) == 12u * 7 + 3); // the 4th of the 13th seven
+}
+
+TEST_CASE("indexes of ids of different shapes share no id") {
+  IdIndex invoices, payments, numbers;
+  std::deque<std::string> ids;
+  for (std::uint32_t i = 1; i <= 100; ++i) {
+    invoices.insert(ids.emplace_back("INV-" + std::to_string(1000 + i)), i);
+    payments.insert(ids.emplace_back("PAY-" + std::to_string(1000 + i)), i);
+    numbers.insert(ids.emplace_back(std::to_string(1000 + i)), i);
+  }
+  CHECK_FALSE(invoices.may_share_ids(payments));
+  CHECK_FALSE(payments.may_share_ids(numbers));
+  CHECK(invoices.may_share_ids(invoices));
+  CHECK_FALSE(invoices.find("PAY-1001"));
+  invoices.insert("PAY-9999", 0);
+  CHECK(invoices.may_share_ids(payments));
+}

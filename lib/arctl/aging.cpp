@@ -295,14 +295,14 @@ void Ager::credits() {
 // Net credit sales of the last 30 and 90 days, for DSO.
 void Ager::sales() {
   const auto as_of = m_ledger.as_of;
+  const auto from_90 = add_days(as_of, -89), from_30 = add_days(as_of, -29);
   const auto add = [&](std::uint32_t customer, Currency currency, Date date,
                        std::int64_t amount) {
-    const int ago = days_between(date, as_of);
-    if (ago < 0 || ago >= 90 || !counts(customer, currency))
+    if (date < from_90 || as_of < date || !counts(customer, currency))
       return;
     auto& t = tally(customer, currency);
     t.sales_90 += amount;
-    if (ago < 30)
+    if (from_30 <= date)
       t.sales_30 += amount;
   };
   for (std::uint32_t i = 0; i < m_books.invoices.size(); ++i) {

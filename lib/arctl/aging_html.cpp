@@ -17,7 +17,7 @@ using namespace tmpl;
 constexpr std::string_view k_age_template =
     R"mustache({{! arctl's aging report. To change it, save it as
     templates/age.html.mustache in the books (arctl-age(1) lists the
-    variables). Values in double braces are HTML-escaped. }}
+    variables). Values in two-brace tags are HTML-escaped. }}
 <!DOCTYPE html>
 <html lang="en">
 <head>

@@ -281,8 +281,8 @@ void DraftReader::read(const toml::table& root, InvoiceDraft& draft) {
       const auto* lines = node.as_array();
       if (!lines) {
         wrong_type(node, "line", "an array of tables",
-                   "each line of the invoice starts with [[line]], in "
-                   "double brackets");
+                   "each line of the invoice starts with [[line]], two "
+                   "brackets on each side");
         continue;
       }
       if (lines->empty())

@@ -168,11 +168,7 @@ std::string_view IdIndex::key_of(const Slot& slot, char (&buffer)[16]) {
   return {buffer, n};
 }
 
-std::optional<std::uint32_t> IdIndex::insert(std::string_view id,
-                                             std::uint32_t value) {
-  if ((m_size + 1) * 4 > m_count * 3)
-    rehash(m_count == 0 ? 1024 : m_count * 2);
-  const auto key = hash_id(id);
+IdIndex::Probe IdIndex::probe(const Key& key, std::string_view id) const {
   const auto mask = m_count - 1;
   const auto pos = key.slot & mask;
   // Tags are read in aligned groups of 8; bytes of the first group before
@@ -186,27 +182,36 @@ std::optional<std::uint32_t> IdIndex::insert(std::string_view id,
     if (empty != 0)
       match &= (empty & -empty) - 1;
     for (; match != 0; match &= match - 1) {
-      const auto& slot = m_slots[group + std::countr_zero(match) / 8];
-      if (same_key(slot, key, id))
-        return slot.value;
+      const auto i = group + std::countr_zero(match) / 8;
+      if (same_key(m_slots[i], key, id))
+        return {i, true};
     }
-    if (empty == 0)
-      continue;
-    const auto i = group + std::countr_zero(empty) / 8;
-    auto& slot = m_slots[i];
-    m_tags[i] = key.tag;
-    slot.value = value;
-    slot.form = key.form;
-    if ((key.form & k_outside) == 0) {
-      slot.key = key.key;
-    } else {
-      const char* p = id.data();
-      std::memcpy(&slot.key, &p, sizeof p);
-    }
-    m_shapes[key.shape / 64] |= std::uint64_t{1} << (key.shape % 64);
-    ++m_size;
-    return std::nullopt;
+    if (empty != 0)
+      return {group + std::countr_zero(empty) / 8, false};
   }
+}
+
+std::optional<std::uint32_t> IdIndex::insert(std::string_view id,
+                                             std::uint32_t value) {
+  if ((m_size + 1) * 4 > m_count * 3)
+    rehash(m_count == 0 ? 1024 : m_count * 2);
+  const auto key = hash_id(id);
+  const auto [i, found] = probe(key, id);
+  auto& slot = m_slots[i];
+  if (found)
+    return slot.value;
+  m_tags[i] = key.tag;
+  slot.value = value;
+  slot.form = key.form;
+  if ((key.form & k_outside) == 0) {
+    slot.key = key.key;
+  } else {
+    const char* p = id.data();
+    std::memcpy(&slot.key, &p, sizeof p);
+  }
+  m_shapes[key.shape / 64] |= std::uint64_t{1} << (key.shape % 64);
+  ++m_size;
+  return std::nullopt;
 }
 
 std::optional<std::uint32_t> IdIndex::find(std::string_view id) const {
@@ -215,24 +220,10 @@ std::optional<std::uint32_t> IdIndex::find(std::string_view id) const {
   const auto key = hash_id(id);
   if (((m_shapes[key.shape / 64] >> (key.shape % 64)) & 1) == 0)
     return std::nullopt;
-  const auto mask = m_count - 1;
-  const auto pos = key.slot & mask;
-  auto group = pos & ~std::size_t{7};
-  auto before = ~(~std::uint64_t{0} << (8 * (pos & 7)));
-  for (;; group = (group + 8) & mask, before = 0) {
-    const auto tags = load8(reinterpret_cast<const char*>(&m_tags[group]));
-    const auto empty = zero_bytes(tags) & ~before & k_high;
-    auto match = zero_bytes(tags ^ (key.tag * k_ones)) & ~before & k_high;
-    if (empty != 0)
-      match &= (empty & -empty) - 1;
-    for (; match != 0; match &= match - 1) {
-      const auto& slot = m_slots[group + std::countr_zero(match) / 8];
-      if (same_key(slot, key, id))
-        return slot.value;
-    }
-    if (empty != 0)
-      return std::nullopt;
-  }
+  const auto [i, found] = probe(key, id);
+  if (!found)
+    return std::nullopt;
+  return m_slots[i].value;
 }
 
 void IdIndex::prefetch(std::string_view id) const {

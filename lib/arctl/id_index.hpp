@@ -46,6 +46,12 @@ private:
     std::uint64_t key;  // its length and letters, or a pointer to it
   };
   static bool same_key(const Slot& slot, const Key& key, std::string_view id);
+  // Where `id` is (found), or the empty slot it would take (not found).
+  struct Probe {
+    std::size_t slot;
+    bool found;
+  };
+  [[nodiscard]] Probe probe(const Key& key, std::string_view id) const;
   // The id in `slot`, written into `buffer` when kept inside the slot.
   static std::string_view key_of(const Slot& slot, char (&buffer)[16]);
   // One byte per slot beside the slots: 0 for empty, else 0x80 and 7 bits

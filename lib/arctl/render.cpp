@@ -121,7 +121,7 @@ Please quote {{invoice.id}} with your payment, due by {{invoice.due}}.
 constexpr std::string_view k_html_template =
     R"mustache({{! arctl's HTML invoice. To change it, save it as
     templates/invoice.html.mustache in the books (arctl-invoice(1) lists the
-    variables). Values in double braces are HTML-escaped; triple braces
+    variables). Values in two-brace tags are HTML-escaped; three-brace tags
     would not escape them, so the built-in template never uses them. }}
 <!DOCTYPE html>
 <html lang="en">

@@ -337,7 +337,7 @@ Please pay the balance due by its due dates, quoting the invoice numbers.
 constexpr std::string_view k_statement_html =
     R"mustache({{! arctl's HTML statement of account. To change it, save it as
     templates/statement.html.mustache in the books (arctl-statement(1) lists
-    the variables). Values in double braces are HTML-escaped. }}
+    the variables). Values in two-brace tags are HTML-escaped. }}
 <!DOCTYPE html>
 <html lang="en">
 <head>

@@ -1,6 +1,7 @@
 #include "common.hpp"
 
 #include "arctl/check.hpp"
+#include "arctl/snapshot.hpp"
 #include "arctl/transaction.hpp"
 
 #include <fmt/format.h>
@@ -27,6 +28,26 @@ Result<BooksDir> find_books(const GlobalOptions& global) {
                             ec.message()));
   return locate_books(global.books, env, cwd);
 }
+
+namespace {
+
+std::optional<std::string> environment(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? std::optional<std::string>(v) : std::nullopt;
+}
+
+// Options for reading the books through their snapshot, where the
+// environment keeps one (arctl(1), ENVIRONMENT).
+LoadOptions with_snapshot(const BooksDir& dir, bool write) {
+  LoadOptions options;
+  options.snapshot = snapshot_path(
+      dir, {environment("ARCTL_CACHE"), environment("XDG_CACHE_HOME"),
+            environment("HOME")});
+  options.write_snapshot = write;
+  return options;
+}
+
+} // namespace
 
 bool color_for(int fd) {
   if (!::isatty(fd))
@@ -172,7 +193,7 @@ int read_valid_books(const GlobalOptions& global, Ledger* end,
       BooksLock::acquire(*dir, LockMode::shared, std::chrono::seconds(10));
   if (!lock)
     return report(lock.error());
-  auto books = open_books(*dir, {}, end);
+  auto books = open_books(*dir, with_snapshot(*dir, true), end);
   if (!books)
     return report(books.error());
   return run(**books);
@@ -233,7 +254,7 @@ int write_books(const GlobalOptions& global, bool dry_run,
   auto lock = BooksLock::acquire(*dir, LockMode::exclusive);
   if (!lock)
     return report(lock.error());
-  auto books = open_books(*dir, {});
+  auto books = open_books(*dir, with_snapshot(*dir, false));
   if (!books)
     return report(books.error());
   auto planned = plan(**books);

@@ -279,10 +279,12 @@ void Ager::credits() {
       section(currency).items.push_back(
           {ref, customer, 0, k_unapplied_bucket, -left, 0});
   };
+  // Most payments are used up: their records are not even looked at.
   for (std::uint32_t i = 0; i < m_books.payments.size(); ++i) {
-    const auto& p = m_books.payments[i];
-    credit({DocKind::payment, i}, p.customer, p.currency,
-           m_ledger.payments[i].left);
+    if (const auto left = m_ledger.payments[i].left; left != 0) {
+      const auto& p = m_books.payments[i];
+      credit({DocKind::payment, i}, p.customer, p.currency, left);
+    }
   }
   for (std::uint32_t i = 0; i < m_books.adjustments.size(); ++i) {
     const auto& j = m_books.adjustments[i];

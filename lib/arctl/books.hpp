@@ -211,6 +211,9 @@ struct Notice {
 // ---- the books -------------------------------------------------------------
 
 struct Books {
+  // The snapshot whose mapping the records below may live in (snapshot.hpp);
+  // first, so that it goes last.
+  std::shared_ptr<const Adopted> storage;
   BooksDir dir;
   Config config;
   Records<Customer> customers;
@@ -255,6 +258,11 @@ using ProgressFn =
 struct LoadOptions {
   bool invoice_lines = false; // read invoice-lines.csv (check, invoice show)
   ProgressFn progress;        // may be empty
+  // For open_books without invoice lines: a snapshot file (snapshot.hpp)
+  // to read the books from while it matches them, and, if
+  // `write_snapshot`, to write after reading them afresh.
+  std::optional<std::filesystem::path> snapshot;
+  bool write_snapshot = false;
 };
 
 // What reading the books gave: the records that could be read, and every

@@ -3,6 +3,7 @@
 #include "arctl/csv.hpp"
 #include "arctl/ledger.hpp"
 #include "arctl/pricing.hpp"
+#include "arctl/snapshot.hpp"
 
 #include <fmt/format.h>
 
@@ -286,11 +287,20 @@ Result<CheckReport> run_check(const BooksDir& dir, const ProgressFn& progress) {
 Result<std::unique_ptr<Books>> open_books(const BooksDir& dir,
                                           const LoadOptions& options,
                                           Ledger* end) {
+  const bool snapshot = options.snapshot && !options.invoice_lines;
+  BooksStamp stamp;
+  if (snapshot) {
+    stamp = stamp_books(dir);
+    if (auto books = read_snapshot(*options.snapshot, dir, stamp, end))
+      return books;
+  }
   auto loaded = load_books(dir, options);
   if (!loaded)
     return std::unexpected(std::move(loaded.error()));
   auto problems = std::move(loaded->problems);
-  auto more = check_books(*loaded->books, end);
+  Ledger ledger;
+  const bool write = snapshot && options.write_snapshot && stamp.settled;
+  auto more = check_books(*loaded->books, write ? &ledger : end);
   std::move(more.begin(), more.end(), std::back_inserter(problems));
   if (!problems.empty()) {
     const auto n = problems.size();
@@ -299,6 +309,11 @@ Result<std::unique_ptr<Books>> open_books(const BooksDir& dir,
         fmt::format("the books have {} problem{}; 'arctl check' lists them", n,
                     n == 1 ? "" : "s"),
         std::move(problems)});
+  }
+  if (write) {
+    write_snapshot(*options.snapshot, *loaded->books, ledger, stamp);
+    if (end)
+      *end = std::move(ledger);
   }
   return std::move(loaded->books);
 }

@@ -152,6 +152,8 @@ bool IdIndex::same_key(const Slot& slot, const Key& key, std::string_view id) {
   return std::memcmp(p, id.data(), id.size()) == 0;
 }
 
+bool IdIndex::outside(const Slot& slot) { return (slot.form & k_outside) != 0; }
+
 std::string_view IdIndex::key_of(const Slot& slot, char (&buffer)[16]) {
   if ((slot.form & k_outside) != 0) {
     const char* p;
@@ -268,9 +270,12 @@ std::string_view Arena::store(std::string_view text) {
   if (text.empty())
     return {};
   if (text.size() > m_left) {
+    if (!m_blocks.empty())
+      m_blocks[m_current].used = used(m_current);
     const auto size = std::max<std::size_t>(std::size_t{8} << 20, text.size());
-    m_blocks.emplace_back(size);
-    m_next = &m_blocks.back()[0];
+    m_blocks.push_back({ZeroedArray<char>(size), 0});
+    m_current = m_blocks.size() - 1;
+    m_next = &m_blocks.back().bytes[0];
     m_left = size;
   }
   char* dst = m_next;
@@ -280,10 +285,19 @@ std::string_view Arena::store(std::string_view text) {
   return {dst, text.size()};
 }
 
+std::size_t Arena::used(std::size_t block) const {
+  return block == m_current ? m_blocks[block].bytes.bytes() - m_left
+                            : m_blocks[block].used;
+}
+
 void Arena::absorb(Arena&& other) {
-  for (auto& block : other.m_blocks)
+  for (std::size_t i = 0; i < other.m_blocks.size(); ++i) {
+    auto& block = other.m_blocks[i];
+    block.used = other.used(i);
     m_blocks.push_back(std::move(block));
+  }
   other.m_blocks.clear();
+  other.m_current = 0;
   other.m_next = nullptr;
   other.m_left = 0;
 }

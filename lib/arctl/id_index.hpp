@@ -32,6 +32,7 @@ public:
   [[nodiscard]] bool may_share_ids(const IdIndex& other) const;
 
 private:
+  friend struct SnapshotAccess; // writes and reads the table as it is
   struct Key;
   static Key hash_id(std::string_view id);
   void rehash(std::size_t slots);
@@ -46,6 +47,8 @@ private:
     std::uint64_t key;  // its length and letters, or a pointer to it
   };
   static bool same_key(const Slot& slot, const Key& key, std::string_view id);
+  // Whether `slot` keeps a pointer to its id rather than the id itself.
+  static bool outside(const Slot& slot);
   // Where `id` is (found), or the empty slot it would take (not found).
   struct Probe {
     std::size_t slot;
@@ -78,8 +81,16 @@ public:
   void absorb(Arena&& other);
 
 private:
+  friend struct SnapshotAccess; // writes and reads the bytes as they are
   // Blocks of 8 MiB in huge pages; a longer text gets a block of its own.
-  std::vector<ZeroedArray<char>> m_blocks;
+  // `used` is set when a block stops being the one stored into.
+  struct Block {
+    ZeroedArray<char> bytes;
+    std::size_t used = 0;
+  };
+  [[nodiscard]] std::size_t used(std::size_t block) const;
+  std::vector<Block> m_blocks;
+  std::size_t m_current = 0; // the block `m_next` points into
   char* m_next = nullptr;
   std::size_t m_left = 0;
 };

@@ -374,7 +374,9 @@ void Walk::event(const Event& e) {
 
 Ledger compute_ledger(const Books& books, Date as_of,
                       const std::function<void(const LedgerProblem&)>& problem) {
-  return Walk(books, as_of, problem).run();
+  auto ledger = Walk(books, as_of, problem).run();
+  ledger.latest = latest_fact_date(books);
+  return ledger;
 }
 
 std::optional<Date> latest_fact_date(const Books& books) {
@@ -394,8 +396,7 @@ std::optional<Date> latest_fact_date(const Books& books) {
 }
 
 Ledger ledger_as_of(const Books& books, Ledger&& end, Date as_of) {
-  const auto latest = latest_fact_date(books);
-  if (latest && as_of < *latest)
+  if (end.latest && as_of < *end.latest)
     return compute_ledger(books, as_of);
   end.as_of = as_of;
   return std::move(end);

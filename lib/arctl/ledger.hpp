@@ -56,7 +56,9 @@ struct CustomerState {
 // (sources: payments, and adjustments of kind credit; other entries of
 // `credits` stay zero).
 struct Ledger {
+  std::shared_ptr<const Adopted> storage; // as in Books
   Date as_of;
+  std::optional<Date> latest; // of any fact in the books (latest_fact_date)
   Records<InvoiceState> invoices;
   Records<SourceState> payments;
   Records<SourceState> credits;
@@ -82,7 +84,8 @@ inline constexpr Date k_end_of_time{date::year{9999}, date::December,
 [[nodiscard]] std::optional<Date> latest_fact_date(const Books& books);
 
 // The ledger as of `as_of`, taken from `end` (the ledger as of the end of
-// the books) when no fact is dated after `as_of`, else computed.
+// the books) when no fact is dated after `as_of` (end.latest), else
+// computed.
 [[nodiscard]] Ledger ledger_as_of(const Books& books, Ledger&& end,
                                   Date as_of);
 

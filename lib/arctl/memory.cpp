@@ -1,6 +1,9 @@
 #include "arctl/memory.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <cstdlib>
+#include <mutex>
 #include <cstdint>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -30,7 +33,28 @@ void* allocate_large(std::size_t bytes) {
   return p;
 }
 
-void deallocate_large(void* p) noexcept { std::free(p); }
+namespace {
+
+// The address ranges of live adopted mappings, whose memory is never freed
+// piece by piece.
+std::mutex g_adopted_mutex;
+std::vector<std::pair<std::uintptr_t, std::uintptr_t>> g_adopted;
+std::atomic<std::size_t> g_adopted_count{0};
+
+bool in_adopted(const void* p) {
+  const auto a = reinterpret_cast<std::uintptr_t>(p);
+  std::lock_guard lock(g_adopted_mutex);
+  return std::any_of(g_adopted.begin(), g_adopted.end(),
+                     [a](const auto& r) { return a >= r.first && a < r.second; });
+}
+
+} // namespace
+
+void deallocate_large(void* p) noexcept {
+  if (g_adopted_count.load(std::memory_order_relaxed) != 0 && in_adopted(p))
+    return;
+  std::free(p);
+}
 
 void* allocate_zeroed(std::size_t bytes) {
   // Small arrays come from the heap: a mapping of its own would cost a
@@ -68,3 +92,37 @@ void deallocate_zeroed(void* p, std::size_t bytes) noexcept {
 }
 
 } // namespace arctl::detail
+
+namespace arctl {
+
+std::shared_ptr<Adopted> Adopted::map(int fd, std::size_t bytes,
+                                      std::uintptr_t address) {
+  void* want = reinterpret_cast<void*>(address);
+  void* p = ::mmap(want, bytes, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_FIXED_NOREPLACE, fd, 0);
+  if (p == MAP_FAILED)
+    return nullptr;
+  if (p != want) { // a kernel older than 4.17 took the address as a hint
+    ::munmap(p, bytes);
+    return nullptr;
+  }
+  {
+    std::lock_guard lock(detail::g_adopted_mutex);
+    detail::g_adopted.emplace_back(address, address + bytes);
+    detail::g_adopted_count = detail::g_adopted.size();
+  }
+  return std::shared_ptr<Adopted>(new Adopted(static_cast<char*>(p), bytes));
+}
+
+Adopted::~Adopted() {
+  {
+    const auto start = reinterpret_cast<std::uintptr_t>(m_data);
+    std::lock_guard lock(detail::g_adopted_mutex);
+    std::erase_if(detail::g_adopted,
+                  [start](const auto& r) { return r.first == start; });
+    detail::g_adopted_count = detail::g_adopted.size();
+  }
+  ::munmap(m_data, m_bytes);
+}
+
+} // namespace arctl

@@ -92,17 +92,25 @@ std::string render(const TableData& t, Format format) {
     for (const auto& row : t.rows)
       for (std::size_t c = 0; c < row.size(); ++c)
         widths[c] = std::max(widths[c], width(row[c]));
+    std::size_t line_bytes = 1;
+    for (const auto w : widths)
+      line_bytes += w + 2;
+    out.reserve((t.rows.size() + 2) * line_bytes);
     auto line = [&](const std::vector<std::string>& cells) {
-      std::string text;
+      const auto start = out.size();
       for (std::size_t c = 0; c < cells.size(); ++c) {
-        const auto pad = std::string(widths[c] - width(cells[c]), ' ');
+        const auto pad = widths[c] - width(cells[c]);
         if (c)
-          text += "  ";
-        text += t.columns[c].numeric ? pad + cells[c] : cells[c] + pad;
+          out += "  ";
+        if (t.columns[c].numeric)
+          out.append(pad, ' ');
+        out += cells[c];
+        if (!t.columns[c].numeric)
+          out.append(pad, ' ');
       }
-      while (!text.empty() && text.back() == ' ')
-        text.pop_back();
-      out += text + "\n";
+      while (out.size() > start && out.back() == ' ')
+        out.pop_back();
+      out += '\n';
     };
     std::vector<std::string> header, rule;
     for (std::size_t c = 0; c < t.columns.size(); ++c) {

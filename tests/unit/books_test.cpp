@@ -32,7 +32,9 @@ std::vector<Diagnostic> findings(const TempBooks& b) {
 // What a reading gave, but the invoice lines, as text: its problems in
 // order, then its payments, adjustments and applications.
 std::string reading(const TempBooks& b, bool invoice_lines) {
-  auto loaded = load_books(b.dir(), LoadOptions{invoice_lines, {}});
+  LoadOptions options;
+  options.invoice_lines = invoice_lines;
+  auto loaded = load_books(b.dir(), options);
   REQUIRE(loaded.has_value());
   std::string out;
   for (const auto& d : loaded->problems)
@@ -82,7 +84,9 @@ TEST_CASE("new books from init are clean") {
 TEST_CASE("consistent facts are read into records and pass every rule") {
   TempBooks b;
   add_basic_facts(b);
-  auto loaded = load_books(b.dir(), LoadOptions{true, {}});
+  LoadOptions options;
+  options.invoice_lines = true;
+  auto loaded = load_books(b.dir(), options);
   REQUIRE(loaded.has_value());
   CHECK(loaded->problems.empty());
   const auto& books = *loaded->books;

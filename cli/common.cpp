@@ -212,9 +212,14 @@ int read_ledger(const GlobalOptions& global,
   const auto day = date_or_today("--as-of", as_of);
   if (!day)
     return static_cast<int>(ExitCode::usage);
+  return read_ledger(global, *day, run);
+}
+
+int read_ledger(const GlobalOptions& global, Date as_of,
+                const std::function<int(const Books&, const Ledger&)>& run) {
   Ledger end;
   return read_valid_books(global, &end, [&](const Books& books) {
-    return run(books, ledger_as_of(books, std::move(end), *day));
+    return run(books, ledger_as_of(books, std::move(end), as_of));
   });
 }
 

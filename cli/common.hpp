@@ -40,6 +40,7 @@ void register_customer(CLI::App& app, const GlobalOptions& global, Commands& com
 void register_post(CLI::App& app, const GlobalOptions& global, Commands& commands);
 void register_age(CLI::App& app, const GlobalOptions& global, Commands& commands);
 void register_statement(CLI::App& app, const GlobalOptions& global, Commands& commands);
+void register_export(CLI::App& app, const GlobalOptions& global, Commands& commands);
 
 // Finds the books from --books, ARCTL_BOOKS or the current directory.
 [[nodiscard]] Result<BooksDir> find_books(const GlobalOptions& global);
@@ -61,6 +62,10 @@ int read_books(const GlobalOptions& global,
 // books read as read_books does, then `run` on them and their ledger.
 int read_ledger(const GlobalOptions& global,
                 const std::optional<std::string>& as_of,
+                const std::function<int(const Books&, const Ledger&)>& run);
+
+// The same as of a date already known (k_end_of_time: every fact).
+int read_ledger(const GlobalOptions& global, Date as_of,
                 const std::function<int(const Books&, const Ledger&)>& run);
 
 // Prints what a change would write: appended records as they are, a

@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   cli::register_post(app, global, commands);
   cli::register_age(app, global, commands);
   cli::register_statement(app, global, commands);
+  cli::register_export(app, global, commands);
 
   // CLI11 would call an unknown command a missing one; name it instead, at
   // every level ("arctl customer bogus").

@@ -30,6 +30,45 @@ bool Config::writeoff_needs_approval(Money amount) const {
   return true;
 }
 
+std::optional<std::string> account_name_problem(std::string_view name) {
+  if (name.empty())
+    return std::string("is empty");
+  std::size_t count = 0;
+  for (std::string_view rest = name;; ++count) {
+    const auto colon = rest.find(':');
+    const auto part = rest.substr(0, colon);
+    if (part.empty())
+      return std::string("has an empty component");
+    if (count == 0 && part != "Assets" && part != "Liabilities" &&
+        part != "Equity" && part != "Income" && part != "Expenses")
+      return fmt::format("starts with \"{}\", not with Assets, Liabilities, "
+                         "Equity, Income or Expenses",
+                         part);
+    const auto upper_or_digit = [](char c) {
+      return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    };
+    if (!upper_or_digit(part[0]))
+      return fmt::format("has a component \"{}\" that starts with neither "
+                         "an uppercase letter nor a digit",
+                         part);
+    for (const char c : part)
+      if (!upper_or_digit(c) && !(c >= 'a' && c <= 'z') && c != '-')
+        return fmt::format(
+            "has a component \"{}\" with '{}' in it", part,
+            static_cast<unsigned char>(c) < 0x20 ||
+                    static_cast<unsigned char>(c) >= 0x7f
+                ? fmt::format("\\x{:02x}", static_cast<unsigned char>(c))
+                : std::string(1, c));
+    if (colon == std::string_view::npos)
+      break;
+    rest.remove_prefix(colon + 1);
+  }
+  if (count == 0)
+    return std::string("has only one component; accounts look like "
+                       "Assets:Bank");
+  return std::nullopt;
+}
+
 std::optional<std::string> numbering_pattern_problem(std::string_view p) {
   bool has_seq = false;
   for (std::size_t i = 0; i < p.size(); ++i) {
@@ -183,6 +222,7 @@ private:
   void read_tax(const toml::table& t, Config& c);
   void read_aging(const toml::table& t, Config& c);
   void read_payments(const toml::table& t, Config& c);
+  void read_export(const toml::table& t, Config& c);
   std::optional<Money> limit(const toml::node& node, Currency currency,
                              std::string_view path);
 
@@ -193,7 +233,7 @@ private:
 void Reader::read(const toml::table& root, Config& c) {
   only_keys(root, "",
             {"books", "company", "invoice", "numbering", "tax", "aging",
-             "payments"});
+             "payments", "export"});
   if (const auto* t = table(root, "books", "books"))
     read_books(*t, c);
   if (const auto* t = table(root, "company", "company"))
@@ -208,6 +248,8 @@ void Reader::read(const toml::table& root, Config& c) {
     read_aging(*t, c);
   if (const auto* t = table(root, "payments", "payments"))
     read_payments(*t, c);
+  if (const auto* t = table(root, "export", "export"))
+    read_export(*t, c);
 }
 
 void Reader::read_books(const toml::table& t, Config& c) {
@@ -416,6 +458,57 @@ void Reader::read_payments(const toml::table& t, Config& c) {
   }
 }
 
+void Reader::read_export(const toml::table& t, Config& c) {
+  auto& a = c.export_accounts;
+  // The first two hold one account per customer.
+  const std::pair<std::string_view, std::string*> fields[] = {
+      {"receivable", &a.receivable},
+      {"customer_credit", &a.customer_credit},
+      {"bank", &a.bank},
+      {"sales", &a.sales},
+      {"sales_tax", &a.sales_tax},
+      {"sales_discounts", &a.sales_discounts},
+      {"bad_debt", &a.bad_debt},
+      {"opening_balances", &a.opening_balances}};
+  only_keys(t, "export.",
+            {"receivable", "customer_credit", "bank", "sales", "sales_tax",
+             "sales_discounts", "bad_debt", "opening_balances"});
+  for (auto [key, target] : fields) {
+    const auto path = fmt::format("export.{}", key);
+    if (auto v = string(t, key, path)) {
+      if (auto problem = account_name_problem(*v))
+        report(where(t, key), "config-value",
+               fmt::format("'{}': account \"{}\" {}", path, *v, *problem),
+               "accounts look like \"Assets:Bank\": each part starts with "
+               "an uppercase letter or digit and holds letters, digits and "
+               "'-', as beancount, the strictest of the three tools, asks");
+      else
+        *target = *v;
+    }
+  }
+  // A customer's balance is what lies under its two accounts: nothing
+  // else may be booked there.
+  const auto under = [](std::string_view name, std::string_view parent) {
+    return name.starts_with(parent) &&
+           (name.size() == parent.size() || name[parent.size()] == ':');
+  };
+  for (std::size_t p = 0; p < 2; ++p) {
+    const auto [parent_key, parent] = fields[p];
+    for (std::size_t i = 0; i < std::size(fields); ++i) {
+      const auto [key, name] = fields[i];
+      // The two customer accounts may be one (receivables net of credit).
+      if (i == p || (i < 2 && *name == *parent) || !under(*name, *parent))
+        continue;
+      report(where(t, t.contains(key) ? key : parent_key), "config-value",
+             fmt::format("'export.{}': account \"{}\" lies within "
+                         "'export.{}' (\"{}\"), where each customer has its "
+                         "own account",
+                         key, *name, parent_key, *parent),
+             "give it an account outside the customers' accounts");
+    }
+  }
+}
+
 std::optional<Money> Reader::limit(const toml::node& node, Currency currency,
                                    std::string_view path) {
   const auto* s = node.as_string();
@@ -560,6 +653,19 @@ basis = "due"             # due | invoice
 early_payment_discount = true
 # Write-offs above this amount need --approve NAME, which is recorded.
 # writeoff_limit = "100.00"        # or per currency: {{ USD = "100.00", JPY = "15000" }}
+
+# Accounts of the journals 'arctl export' writes for ledger, hledger and
+# beancount; these are the defaults. Every customer has an account of its
+# own under receivable and under customer_credit (man arctl-export).
+# [export]
+# receivable = "Assets:Receivable"
+# customer_credit = "Liabilities:CustomerCredit"   # unapplied cash, credit memos
+# bank = "Assets:Bank"
+# sales = "Income:Sales"
+# sales_tax = "Liabilities:SalesTax"
+# sales_discounts = "Income:SalesDiscounts"
+# bad_debt = "Expenses:BadDebt"
+# opening_balances = "Equity:Opening-Balances"   # arctl export --from
 )",
                      fmt::arg("format", k_books_format), fmt::arg("name", name),
                      fmt::arg("currency", currency.name()));

@@ -40,6 +40,21 @@ struct Numbering {
   std::string fee = "FEE-{year}-{seq:05}"; // invoices for fees and charges
 };
 
+// [export]: the accounts of the journals `arctl export` writes for ledger,
+// hledger and beancount. A customer's accounts are `receivable` and
+// `customer_credit` with the customer's account component appended
+// (export.hpp).
+struct ExportAccounts {
+  std::string receivable = "Assets:Receivable";
+  std::string customer_credit = "Liabilities:CustomerCredit";
+  std::string bank = "Assets:Bank";
+  std::string sales = "Income:Sales";
+  std::string sales_tax = "Liabilities:SalesTax";
+  std::string sales_discounts = "Income:SalesDiscounts";
+  std::string bad_debt = "Expenses:BadDebt";
+  std::string opening_balances = "Equity:Opening-Balances";
+};
+
 struct Config {
   int format = k_books_format;
   std::optional<Date> lock_date;
@@ -69,6 +84,8 @@ struct Config {
   // write-off; with none set, no write-off does.
   std::vector<Money> writeoff_limits;
 
+  ExportAccounts export_accounts;
+
   // The tax code with this name, or nullptr.
   [[nodiscard]] const TaxCode* find_tax_code(std::string_view code) const;
   // Whether a write-off of `amount` needs an approver.
@@ -89,6 +106,14 @@ struct Config {
 // The commented arctl.toml that `arctl init` writes.
 [[nodiscard]] std::string default_config_text(std::string_view company_name,
                                               Currency currency);
+
+// Checks an account name for ledger, hledger and beancount alike (the
+// strictest rules, beancount's): components separated by ':', at least two,
+// the first one of Assets, Liabilities, Equity, Income, Expenses, each
+// other starting with an uppercase letter or digit and holding only
+// letters, digits and '-'. Returns why `name` is not one, or nothing.
+[[nodiscard]] std::optional<std::string>
+account_name_problem(std::string_view name);
 
 // Checks a numbering pattern; returns why it is invalid, or nothing.
 [[nodiscard]] std::optional<std::string>

@@ -402,6 +402,14 @@ Ledger ledger_as_of(const Books& books, Ledger&& end, Date as_of) {
   return std::move(end);
 }
 
+std::int64_t reversal_amount(const Books& books, const Ledger& ledger,
+                             const Adjustment& reversal) {
+  if (reversal.amount)
+    return *reversal.amount;
+  const auto p = reversal.source.index;
+  return books.payments[p].amount - ledger.payments[p].refunded;
+}
+
 std::vector<CustomerPosition> customer_position(const Books& books,
                                                 const Ledger& ledger,
                                                 std::uint32_t customer) {

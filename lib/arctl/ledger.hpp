@@ -89,6 +89,15 @@ inline constexpr Date k_end_of_time{date::year{9999}, date::December,
 [[nodiscard]] Ledger ledger_as_of(const Books& books, Ledger&& end,
                                   Date as_of);
 
+// What a reversal takes back of its payment: its amount when it has one,
+// else what was left of the payment when it was reversed, which is its
+// amount less its refunds: nothing may stay applied to a reversed payment
+// (the walk's rule) and nothing can follow the reversal. `ledger` is as of
+// the reversal's date or later.
+[[nodiscard]] std::int64_t reversal_amount(const Books& books,
+                                           const Ledger& ledger,
+                                           const Adjustment& reversal);
+
 // A customer's position as of the ledger's date, per currency.
 struct CustomerPosition {
   Currency currency;

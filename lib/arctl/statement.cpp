@@ -52,19 +52,9 @@ void balances(const Books& books, const Ledger& ledger, std::uint32_t customer,
         p.open - p.unapplied;
 }
 
-// What a reversal without an amount reverses: what was left of the
-// payment, which nothing applied any more (the ledger's rule) and only
-// refunds had taken from; none can follow the reversal.
-std::int64_t reversed_amount(const Books& books, const Adjustment& reversal) {
-  std::int64_t left = books.payments[reversal.source.index].amount;
-  for (const auto& j : books.adjustments)
-    if (j.kind == AdjustmentKind::refund && j.source == reversal.source)
-      left -= j.amount.value_or(0);
-  return left;
-}
-
-std::vector<Pending> lines_of(const Books& books, std::uint32_t customer,
-                              Date from, Date to) {
+// `after`: the ledger as of `to`.
+std::vector<Pending> lines_of(const Books& books, const Ledger& after,
+                              std::uint32_t customer, Date from, Date to) {
   std::vector<Pending> out;
   const auto within = [&](Date d) { return from <= d && d <= to; };
   for (std::uint32_t i = 0; i < books.invoices.size(); ++i) {
@@ -112,7 +102,7 @@ std::vector<Pending> lines_of(const Books& books, std::uint32_t customer,
       break;
     case AdjustmentKind::reversal:
       line.entry = StatementEntry::reversal;
-      line.amount = j.amount ? amount : reversed_amount(books, j);
+      line.amount = reversal_amount(books, after, j);
       whose = books.document_customer(j.source);
       break;
     }
@@ -162,7 +152,7 @@ Result<Statement> make_statement(const Books& books, std::uint32_t customer,
   const auto after = compute_ledger(books, to);
   balances(books, after, customer, st.sections, false);
 
-  for (auto& p : lines_of(books, customer, from, to))
+  for (auto& p : lines_of(books, after, customer, from, to))
     section_of(st.sections, p.currency).lines.push_back(p.line);
 
   AgingRequest request;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
+#include <utility>
 
 namespace arctl {
 
@@ -418,6 +419,69 @@ Result<void> create_books(const std::filesystem::path& path,
     if (!file_exists(path / name)) // a .gitignore of the user's is kept
       change.create(name, content);
   return commit(dir, *lock, change, std::nullopt);
+}
+
+// ---- files outside the books ----------------------------------------------------
+
+Result<OutputFile> OutputFile::create(std::filesystem::path path,
+                                      std::string shown) {
+  // Beside the target, so that the rename stays on one file system; named
+  // after it and the process, and never an existing file.
+  const auto dir = path.has_parent_path() ? path.parent_path()
+                                          : std::filesystem::path(".");
+  const auto stem = "." + path.filename().string() + ".arctl.tmp." +
+                    std::to_string(::getpid());
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    auto tmp = dir / (attempt ? stem + "." + std::to_string(attempt) : stem);
+    const int fd = ::open(tmp.c_str(),
+                          O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd >= 0)
+      return OutputFile(fd, std::move(path), std::move(tmp), std::move(shown));
+    if (errno != EEXIST)
+      break;
+  }
+  return fail(ExitCode::cannot_write,
+              fmt::format("cannot write {}: {}", shown, errno_text()));
+}
+
+OutputFile::OutputFile(OutputFile&& other) noexcept
+    : m_fd(std::exchange(other.m_fd, -1)), m_error(other.m_error),
+      m_path(std::move(other.m_path)), m_tmp(std::move(other.m_tmp)),
+      m_shown(std::move(other.m_shown)) {}
+
+OutputFile::~OutputFile() {
+  if (m_fd >= 0) {
+    ::close(m_fd);
+    ::unlink(m_tmp.c_str());
+  }
+}
+
+void OutputFile::write(std::string_view data) {
+  if (m_error == 0 && !write_all(m_fd, data))
+    m_error = errno;
+}
+
+Result<void> OutputFile::commit() {
+  const auto failed = [this](int error) {
+    ::close(std::exchange(m_fd, -1));
+    ::unlink(m_tmp.c_str());
+    return fail(ExitCode::cannot_write,
+                fmt::format("cannot write {}: {}", m_shown,
+                            std::strerror(error)));
+  };
+  if (m_error != 0)
+    return failed(m_error);
+  if (::fsync(m_fd) != 0)
+    return failed(errno);
+  if (::rename(m_tmp.c_str(), m_path.c_str()) != 0)
+    return failed(errno);
+  ::close(std::exchange(m_fd, -1));
+  const auto dir = m_path.has_parent_path() ? m_path.parent_path()
+                                            : std::filesystem::path(".");
+  if (!sync_dir(dir))
+    return fail(ExitCode::cannot_write,
+                fmt::format("cannot write {}: {}", m_shown, errno_text()));
+  return {};
 }
 
 } // namespace arctl

@@ -8,6 +8,7 @@
 #include "arctl/error.hpp"
 
 #include <chrono>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -126,5 +127,35 @@ struct PlannedChange {
 // create_books would when `dir` holds books already (for --dry-run).
 [[nodiscard]] Result<std::vector<std::pair<std::string, std::string>>>
 plan_new_books(const std::filesystem::path& dir, const std::string& config_text);
+
+// A file outside the books (an export) written whole or not at all: what
+// is written goes to a temporary file beside `path`, and commit() syncs it
+// and renames it over `path`. Without a commit, the temporary file is
+// removed and `path` stays as it was. Errors are ExitCode::cannot_write
+// and name the file as `shown`.
+class OutputFile {
+public:
+  [[nodiscard]] static Result<OutputFile> create(std::filesystem::path path,
+                                                 std::string shown);
+
+  OutputFile(OutputFile&& other) noexcept;
+  OutputFile& operator=(OutputFile&&) = delete;
+  ~OutputFile();
+
+  // Appends `data`; a failure is kept for commit() to report.
+  void write(std::string_view data);
+  // Syncs, closes and renames the temporary file over the target.
+  [[nodiscard]] Result<void> commit();
+
+private:
+  OutputFile(int fd, std::filesystem::path path, std::filesystem::path tmp,
+             std::string shown)
+      : m_fd(fd), m_path(std::move(path)), m_tmp(std::move(tmp)),
+        m_shown(std::move(shown)) {}
+  int m_fd = -1;
+  int m_error = 0; // errno of the first failed write
+  std::filesystem::path m_path, m_tmp;
+  std::string m_shown;
+};
 
 } // namespace arctl

@@ -158,3 +158,102 @@ TEST_CASE("[payments] refuses limits that are not amounts") {
   REQUIRE(f.diagnostics.size() == 4);
   CHECK(f.diagnostics[0].message == "unknown key 'payments.discounts'");
 }
+
+TEST_CASE("account names must be valid in ledger, hledger and beancount") {
+  CHECK_FALSE(account_name_problem("Assets:Bank"));
+  CHECK_FALSE(account_name_problem("Assets:Bank:Checking-2"));
+  CHECK_FALSE(account_name_problem("Equity:Opening-Balances"));
+  CHECK_FALSE(account_name_problem("Liabilities:1200"));
+  CHECK(*account_name_problem("") == "is empty");
+  CHECK(*account_name_problem("Assets") ==
+        "has only one component; accounts look like Assets:Bank");
+  CHECK(*account_name_problem("Cash:Bank") ==
+        "starts with \"Cash\", not with Assets, Liabilities, Equity, Income "
+        "or Expenses");
+  CHECK(*account_name_problem("assets:Bank") ==
+        "starts with \"assets\", not with Assets, Liabilities, Equity, Income "
+        "or Expenses");
+  CHECK(*account_name_problem("Assets::Bank") == "has an empty component");
+  CHECK(*account_name_problem("Assets:Bank:") == "has an empty component");
+  CHECK(*account_name_problem("Assets:bank") ==
+        "has a component \"bank\" that starts with neither an uppercase "
+        "letter nor a digit");
+  CHECK(*account_name_problem("Assets:-Bank") ==
+        "has a component \"-Bank\" that starts with neither an uppercase "
+        "letter nor a digit");
+  CHECK(*account_name_problem("Assets:Bank Account") ==
+        "has a component \"Bank Account\" with ' ' in it");
+  CHECK(*account_name_problem("Assets:Bank_1") ==
+        "has a component \"Bank_1\" with '_' in it");
+  CHECK(*account_name_problem("Assets:Bänk") ==
+        "has a component \"Bänk\" with '\\xc3' in it");
+}
+
+TEST_CASE("[export] names the accounts of the journals") {
+  auto c = parse_config("[export]\nbank = \"Assets:Bank:Operating\"\n"
+                        "receivable = \"Assets:AR\"\n"
+                        "customer_credit = \"Assets:AR\"\n",
+                        "arctl.toml");
+  REQUIRE(c.has_value());
+  const auto& a = c->export_accounts;
+  CHECK(a.bank == "Assets:Bank:Operating");
+  CHECK(a.receivable == "Assets:AR");
+  CHECK(a.customer_credit == "Assets:AR"); // one account net of credit
+  CHECK(a.sales == "Income:Sales");
+  CHECK(a.sales_tax == "Liabilities:SalesTax");
+  CHECK(a.sales_discounts == "Income:SalesDiscounts");
+  CHECK(a.bad_debt == "Expenses:BadDebt");
+  CHECK(a.opening_balances == "Equity:Opening-Balances");
+  // The defaults, as arctl init writes them (commented out).
+  auto d = parse_config(
+      default_config_text("Acme", *find_currency("USD")), "arctl.toml");
+  REQUIRE(d.has_value());
+  CHECK(d->export_accounts.receivable == "Assets:Receivable");
+  CHECK(d->export_accounts.customer_credit == "Liabilities:CustomerCredit");
+}
+
+TEST_CASE("a bad [export] account is reported at its value") {
+  const auto e = problems_of("[export]\nbank = \"Assets:Bank Account\"\n"
+                             "sales = 12\ncash = \"Assets:Cash\"\n");
+  REQUIRE(e.diagnostics.size() == 3);
+  CHECK(e.diagnostics[0].code == "config-unknown-key");
+  CHECK(e.diagnostics[0].loc.line == 4);
+  CHECK(e.diagnostics[1].message ==
+        "'export.bank': account \"Assets:Bank Account\" has a component "
+        "\"Bank Account\" with ' ' in it");
+  CHECK(e.diagnostics[1].loc.line == 2);
+  CHECK(e.diagnostics[1].loc.column == 8);
+  CHECK(e.diagnostics[1].hint.find("beancount") != std::string::npos);
+  CHECK(e.diagnostics[2].message == "'export.sales' must be a string");
+}
+
+TEST_CASE("nothing else may be booked within a customer's accounts") {
+  SUBCASE("an account within the receivables") {
+    const auto e = problems_of("[export]\nsales = \"Assets:Receivable:Sales\"\n");
+    REQUIRE(e.diagnostics.size() == 1);
+    CHECK(e.diagnostics[0].message ==
+          "'export.sales': account \"Assets:Receivable:Sales\" lies within "
+          "'export.receivable' (\"Assets:Receivable\"), where each customer "
+          "has its own account");
+    CHECK(e.diagnostics[0].loc.line == 2);
+  }
+  SUBCASE("the receivables moved over another account") {
+    const auto e = problems_of("[export]\nreceivable = \"Assets:Bank\"\n");
+    REQUIRE(e.diagnostics.size() == 1);
+    CHECK(e.diagnostics[0].message.starts_with(
+        "'export.bank': account \"Assets:Bank\" lies within "
+        "'export.receivable'"));
+    CHECK(e.diagnostics[0].loc.line == 2); // where the receivable is set
+  }
+  SUBCASE("credit within the receivables") {
+    const auto e = problems_of("[export]\nreceivable = \"Assets:AR\"\n"
+                               "customer_credit = \"Assets:AR:Credit\"\n");
+    REQUIRE(e.diagnostics.size() == 1);
+    CHECK(e.diagnostics[0].loc.line == 3);
+  }
+  SUBCASE("a name that only starts the same is another account") {
+    CHECK(parse_config("[export]\nsales = \"Assets:ReceivableSales\"\n",
+                       "arctl.toml")
+              .has_value());
+  }
+}

@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -160,4 +161,69 @@ TEST_CASE("commit refuses file names that leave the books") {
     change.create(name, "x");
     CHECK_FALSE(commit(b.dir(), *lock, change, std::nullopt).has_value());
   }
+}
+
+namespace {
+// The names in a directory, sorted.
+std::vector<std::string> names_in(const std::filesystem::path& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    out.push_back(e.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+} // namespace
+
+TEST_CASE("an output file appears whole when committed, over the old one") {
+  TempBooks b;
+  const auto dir = b.path() / "out";
+  std::filesystem::create_directory(dir);
+  b.write("out/journal", "old\n");
+  auto file = OutputFile::create(dir / "journal", "out/journal");
+  REQUIRE(file.has_value());
+  file->write("first ");
+  CHECK(b.read("out/journal") == "old\n"); // not yet
+  file->write("second\n");
+  REQUIRE(file->commit().has_value());
+  CHECK(b.read("out/journal") == "first second\n");
+  CHECK(names_in(dir) == std::vector<std::string>{"journal"});
+}
+
+TEST_CASE("an output file dropped without a commit leaves nothing behind") {
+  TempBooks b;
+  const auto dir = b.path() / "out";
+  std::filesystem::create_directory(dir);
+  b.write("out/journal", "old\n");
+  {
+    auto file = OutputFile::create(dir / "journal", "out/journal");
+    REQUIRE(file.has_value());
+    file->write("half a journal");
+  }
+  CHECK(b.read("out/journal") == "old\n");
+  CHECK(names_in(dir) == std::vector<std::string>{"journal"});
+}
+
+TEST_CASE("an output file in a missing directory cannot be written") {
+  TempBooks b;
+  auto file = OutputFile::create(b.path() / "nowhere" / "journal",
+                                 "nowhere/journal");
+  REQUIRE_FALSE(file.has_value());
+  CHECK(file.error().exit == ExitCode::cannot_write);
+  CHECK(file.error().message ==
+        "cannot write nowhere/journal: No such file or directory");
+}
+
+TEST_CASE("an output file over a directory fails at the commit") {
+  TempBooks b;
+  std::filesystem::create_directory(b.path() / "journal");
+  auto file = OutputFile::create(b.path() / "journal", "journal");
+  REQUIRE(file.has_value());
+  file->write("text");
+  const auto done = file->commit();
+  REQUIRE_FALSE(done.has_value());
+  CHECK(done.error().exit == ExitCode::cannot_write);
+  CHECK(done.error().message == "cannot write journal: Is a directory");
+  CHECK(std::filesystem::is_directory(b.path() / "journal"));
+  for (const auto& name : names_in(b.path()))
+    CHECK_FALSE(name.starts_with(".journal"));
 }

@@ -194,9 +194,10 @@ private:
   }
   Tally& tally(std::uint32_t customer, Currency currency);
   SectionTally& section(Currency currency);
+  // Each invoice's open amount, and the sales of the last 90 days.
   void invoices();
   void credits();
-  void sales();
+  void credit_memo_sales();
   AgingSection finish(SectionTally& s) const;
 
   const Books& m_books;
@@ -213,6 +214,10 @@ SectionTally& Ager::section(Currency currency) {
   auto& s = m_sections.emplace_back();
   s.currency = currency;
   s.slot.assign(m_books.customers.size(), k_none);
+  // Every customer may have a row: room for all of them at once, rather
+  // than moving the rows each time they outgrow their vector.
+  if (m_sections.size() == 1)
+    s.tallies.reserve(m_books.customers.size());
   return s;
 }
 
@@ -232,12 +237,22 @@ Tally& Ager::tally(std::uint32_t customer, Currency currency) {
 void Ager::invoices() {
   const auto as_of = m_ledger.as_of;
   const bool on_due = m_request.buckets.basis == AgingBasis::due_date;
+  // Net credit sales of the last 30 and 90 days, for DSO.
+  const auto from_90 = add_days(as_of, -89), from_30 = add_days(as_of, -29);
   for (std::uint32_t i = 0; i < m_books.invoices.size(); ++i) {
     const auto& state = m_ledger.invoices[i];
-    if (!state.issued || state.void_ || state.open == 0)
+    if (!state.issued || state.void_)
       continue;
     const auto& inv = m_books.invoices[i];
     if (!counts(inv.customer, inv.currency))
+      continue;
+    if (from_90 <= inv.date && inv.date <= as_of) {
+      auto& t = tally(inv.customer, inv.currency);
+      t.sales_90 += inv.total;
+      if (from_30 <= inv.date)
+        t.sales_30 += inv.total;
+    }
+    if (state.open == 0)
       continue;
     auto& t = tally(inv.customer, inv.currency);
     const int past_due = days_between(inv.due, as_of);
@@ -294,27 +309,19 @@ void Ager::credits() {
   }
 }
 
-// Net credit sales of the last 30 and 90 days, for DSO.
-void Ager::sales() {
+// Credit memos of the last 30 and 90 days lower the net credit sales.
+void Ager::credit_memo_sales() {
   const auto as_of = m_ledger.as_of;
   const auto from_90 = add_days(as_of, -89), from_30 = add_days(as_of, -29);
-  const auto add = [&](std::uint32_t customer, Currency currency, Date date,
-                       std::int64_t amount) {
-    if (date < from_90 || as_of < date || !counts(customer, currency))
-      return;
-    auto& t = tally(customer, currency);
-    t.sales_90 += amount;
-    if (from_30 <= date)
-      t.sales_30 += amount;
-  };
-  for (std::uint32_t i = 0; i < m_books.invoices.size(); ++i) {
-    const auto& inv = m_books.invoices[i];
-    if (m_ledger.invoices[i].issued && !m_ledger.invoices[i].void_)
-      add(inv.customer, inv.currency, inv.date, inv.total);
+  for (const auto& j : m_books.adjustments) {
+    if (j.kind != AdjustmentKind::credit || j.date < from_90 || as_of < j.date ||
+        !counts(j.customer, j.currency))
+      continue;
+    auto& t = tally(j.customer, j.currency);
+    t.sales_90 -= j.amount.value_or(0);
+    if (from_30 <= j.date)
+      t.sales_30 -= j.amount.value_or(0);
   }
-  for (const auto& j : m_books.adjustments)
-    if (j.kind == AdjustmentKind::credit)
-      add(j.customer, j.currency, j.date, -j.amount.value_or(0));
 }
 
 AgingSection Ager::finish(SectionTally& s) const {
@@ -385,7 +392,7 @@ AgingSection Ager::finish(SectionTally& s) const {
 AgingReport Ager::run() {
   invoices();
   credits();
-  sales();
+  credit_memo_sales();
   AgingReport report;
   report.as_of = m_ledger.as_of;
   report.buckets = m_request.buckets;
@@ -461,6 +468,7 @@ void section_rows(const Books& books, const AgingReport& report,
   const auto labels = report.buckets.labels();
   const auto start = [&] {
     std::vector<std::string> row;
+    row.reserve(t.columns.size());
     if (currency_column)
       row.emplace_back(s.currency.name());
     return row;
@@ -593,7 +601,7 @@ std::string aging_text(const Books& books, const AgingReport& report,
     out += fmt::format("Amounts in {}\n\n", s.currency.name());
     auto t = columns(report, view, false);
     section_rows(books, report, s, view, false, grouped, t);
-    out += render(t, Format::table);
+    render_to(out, t, Format::table);
     if (view == AgingView::summary)
       continue;
     const auto& f = s.figures;

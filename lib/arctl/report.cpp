@@ -51,8 +51,7 @@ std::string json_string(std::string_view text) {
       -1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-std::string render(const TableData& t, Format format) {
-  std::string out;
+void render_to(std::string& out, const TableData& t, Format format) {
   switch (format) {
   case Format::csv: {
     std::vector<std::string_view> cells;
@@ -63,7 +62,7 @@ std::string render(const TableData& t, Format format) {
       cells.assign(row.begin(), row.end());
       append_csv_record(out, cells);
     }
-    return out;
+    return;
   }
   case Format::json: {
     out += "[";
@@ -83,7 +82,7 @@ std::string render(const TableData& t, Format format) {
       out += "}";
     }
     out += t.rows.empty() ? "]\n" : "\n]\n";
-    return out;
+    return;
   }
   case Format::table: {
     std::vector<std::size_t> widths;
@@ -95,7 +94,7 @@ std::string render(const TableData& t, Format format) {
     std::size_t line_bytes = 1;
     for (const auto w : widths)
       line_bytes += w + 2;
-    out.reserve((t.rows.size() + 2) * line_bytes);
+    out.reserve(out.size() + (t.rows.size() + 2) * line_bytes);
     auto line = [&](const std::vector<std::string>& cells) {
       const auto start = out.size();
       for (std::size_t c = 0; c < cells.size(); ++c) {
@@ -121,9 +120,14 @@ std::string render(const TableData& t, Format format) {
     line(rule);
     for (const auto& row : t.rows)
       line(row);
-    return out;
+    return;
   }
   }
+}
+
+std::string render(const TableData& t, Format format) {
+  std::string out;
+  render_to(out, t, format);
   return out;
 }
 

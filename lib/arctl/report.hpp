@@ -31,6 +31,8 @@ struct TableData {
 // CSV: RFC 4180 with a header row. JSON: an array of objects keyed by
 // column name.
 [[nodiscard]] std::string render(const TableData& table, Format format);
+// The same, appended to `out`.
+void render_to(std::string& out, const TableData& table, Format format);
 
 struct Style {
   bool color = false; // ANSI colours (only ever on a terminal)

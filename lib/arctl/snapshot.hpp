@@ -66,8 +66,10 @@ struct BooksStamp {
 // by this arctl, since the system last started; nothing otherwise.
 // arctl.toml is read again (it is small); everything else comes from the
 // snapshot, mapped into memory (copy on write) at the address it was
-// written for, so that its records are used where they lie, unread until
-// touched. Nothing when that address is taken in this process.
+// written for, so that the text its records point to is where they say.
+// The records every report walks are copied out of it into huge pages;
+// the others are used where they lie, unread until touched. Nothing when
+// that address is taken in this process.
 [[nodiscard]] std::unique_ptr<Books>
 read_snapshot(const std::filesystem::path& file, const BooksDir& dir,
               const BooksStamp& stamp, Ledger* end);

@@ -268,6 +268,28 @@ description = "Japanese consumption tax 10%, included in prices"
 [aging]
 buckets = [30, 60, 90]
 basis = "due"
+
+[dunning]
+grace_days = 5
+minimum = "25.00"
+
+[[dunning.level]]
+name = "reminder"
+days = 1
+
+[[dunning.level]]
+name = "second"
+days = 30
+wait = 14
+fee = "15.00"
+
+[[dunning.level]]
+name = "final"
+days = 60
+wait = 14
+fee = "40.00"
+interest = "12"
+action = "hold"
 )";
 
 const Decimal k_rate_st{825, 2};

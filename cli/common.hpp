@@ -41,6 +41,7 @@ void register_post(CLI::App& app, const GlobalOptions& global, Commands& command
 void register_age(CLI::App& app, const GlobalOptions& global, Commands& commands);
 void register_statement(CLI::App& app, const GlobalOptions& global, Commands& commands);
 void register_export(CLI::App& app, const GlobalOptions& global, Commands& commands);
+void register_dun(CLI::App& app, const GlobalOptions& global, Commands& commands);
 
 // Finds the books from --books, ARCTL_BOOKS or the current directory.
 [[nodiscard]] Result<BooksDir> find_books(const GlobalOptions& global);

@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   cli::register_age(app, global, commands);
   cli::register_statement(app, global, commands);
   cli::register_export(app, global, commands);
+  cli::register_dun(app, global, commands);
 
   // CLI11 would call an unknown command a missing one; name it instead, at
   // every level ("arctl customer bogus").

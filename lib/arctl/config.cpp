@@ -1,5 +1,6 @@
 #include "arctl/config.hpp"
 
+#include "arctl/books.hpp"
 #include "arctl/csv.hpp"
 #include "arctl/toml_guard.hpp"
 
@@ -223,6 +224,11 @@ private:
   void read_aging(const toml::table& t, Config& c);
   void read_payments(const toml::table& t, Config& c);
   void read_export(const toml::table& t, Config& c);
+  void read_dunning(const toml::table& t, Config& c);
+  std::optional<Decimal> amount(const toml::table& t, std::string_view key,
+                                std::string_view path);
+  std::optional<int> days(const toml::table& t, std::string_view key,
+                          std::string_view path);
   std::optional<Money> limit(const toml::node& node, Currency currency,
                              std::string_view path);
 
@@ -233,7 +239,7 @@ private:
 void Reader::read(const toml::table& root, Config& c) {
   only_keys(root, "",
             {"books", "company", "invoice", "numbering", "tax", "aging",
-             "payments", "export"});
+             "payments", "export", "dunning"});
   if (const auto* t = table(root, "books", "books"))
     read_books(*t, c);
   if (const auto* t = table(root, "company", "company"))
@@ -250,6 +256,8 @@ void Reader::read(const toml::table& root, Config& c) {
     read_payments(*t, c);
   if (const auto* t = table(root, "export", "export"))
     read_export(*t, c);
+  if (const auto* t = table(root, "dunning", "dunning"))
+    read_dunning(*t, c);
 }
 
 void Reader::read_books(const toml::table& t, Config& c) {
@@ -509,6 +517,122 @@ void Reader::read_export(const toml::table& t, Config& c) {
   }
 }
 
+std::optional<Decimal> Reader::amount(const toml::table& t,
+                                      std::string_view key,
+                                      std::string_view path) {
+  const auto text = string(t, key, path);
+  if (!text)
+    return std::nullopt;
+  auto d = parse_decimal(*text);
+  if (!d) {
+    report(where(t, key), "config-value", d.error().message, d.error().hint);
+    return std::nullopt;
+  }
+  if (d->is_negative()) {
+    report(where(t, key), "config-value",
+           fmt::format("'{}' must not be negative", path));
+    return std::nullopt;
+  }
+  return *d;
+}
+
+std::optional<int> Reader::days(const toml::table& t, std::string_view key,
+                                std::string_view path) {
+  const auto v = integer(t, key, path);
+  if (!v)
+    return std::nullopt;
+  if (*v < 0 || *v > 36500) {
+    report(where(t, key), "config-value",
+           fmt::format("'{}' must be a number of days from 0 to 36500", path));
+    return std::nullopt;
+  }
+  return static_cast<int>(*v);
+}
+
+void Reader::read_dunning(const toml::table& t, Config& c) {
+  only_keys(t, "dunning.", {"grace_days", "minimum", "level"});
+  auto& policy = c.dunning;
+  if (auto v = days(t, "grace_days", "dunning.grace_days"))
+    policy.grace_days = *v;
+  if (auto v = amount(t, "minimum", "dunning.minimum"))
+    policy.minimum = *v;
+  const auto* node = t.get("level");
+  if (!node)
+    return;
+  const auto* levels = node->as_array();
+  if (!levels || !levels->is_array_of_tables()) {
+    report(node->source(), "config-type",
+           "'dunning.level' must be a list of tables: [[dunning.level]]");
+    return;
+  }
+  for (std::size_t k = 0; k < levels->size(); ++k) {
+    const auto& lt = *levels->get(k)->as_table();
+    const auto path = [k](std::string_view key) {
+      return fmt::format("dunning.level[{}].{}", k + 1, key);
+    };
+    only_keys(lt, fmt::format("dunning.level[{}].", k + 1),
+              {"name", "days", "minimum", "wait", "letter", "fee", "interest",
+               "action"});
+    DunningLevel level;
+    level.line = lt.source().begin.line;
+    if (auto v = string(lt, "name", path("name"))) {
+      if (auto problem = id_problem(*v))
+        report(where(lt, "name"), "config-value",
+               fmt::format("level name \"{}\": {}", *v, *problem));
+      else if (std::any_of(policy.levels.begin(), policy.levels.end(),
+                           [&](const DunningLevel& l) { return l.name == *v; }))
+        report(where(lt, "name"), "config-value",
+               fmt::format("level name \"{}\" is used twice", *v));
+      level.name = *v;
+    } else if (!lt.get("name")) {
+      report(lt.source(), "config-missing",
+             fmt::format("'{}' is missing", path("name")),
+             "each level has a name, as notices.csv records it");
+    }
+    if (auto v = days(lt, "days", path("days"))) {
+      level.days = *v;
+      if (!policy.levels.empty() && level.days <= policy.levels.back().days)
+        report(where(lt, "days"), "config-value",
+               fmt::format("'{}' is {}, not more than the level before ({})",
+                           path("days"), level.days,
+                           policy.levels.back().days),
+               "levels escalate: each one later past due than the one before");
+    }
+    if (auto v = amount(lt, "minimum", path("minimum")))
+      level.minimum = *v;
+    if (auto v = days(lt, "wait", path("wait")))
+      level.wait = *v;
+    if (auto v = string(lt, "letter", path("letter"))) {
+      if (auto problem = id_problem(*v))
+        report(where(lt, "letter"), "config-value",
+               fmt::format("letter \"{}\": {}", *v, *problem));
+      level.letter = *v;
+    } else {
+      level.letter = level.name;
+    }
+    if (auto v = amount(lt, "fee", path("fee")))
+      level.fee = *v;
+    if (auto v = amount(lt, "interest", path("interest"))) {
+      if (*v > Decimal{100, 0})
+        report(where(lt, "interest"), "config-value",
+               fmt::format("'{}' is a yearly rate in percent, at most 100",
+                           path("interest")));
+      level.interest = *v;
+    }
+    if (auto v = string(lt, "action", path("action"))) {
+      if (*v == "none")
+        level.action = DunningAction::none;
+      else if (*v == "hold")
+        level.action = DunningAction::hold;
+      else
+        report(where(lt, "action"), "config-value",
+               fmt::format("action \"{}\" is not known", *v),
+               "use \"none\" or \"hold\" (put the customer on credit hold)");
+    }
+    policy.levels.push_back(std::move(level));
+  }
+}
+
 std::optional<Money> Reader::limit(const toml::node& node, Currency currency,
                                    std::string_view path) {
   const auto* s = node.as_string();
@@ -666,6 +790,32 @@ early_payment_discount = true
 # sales_discounts = "Income:SalesDiscounts"
 # bad_debt = "Expenses:BadDebt"
 # opening_balances = "Equity:Opening-Balances"   # arctl export --from
+
+# Collections: the notices 'arctl dun' plans, one level at a time, each
+# level due when the oldest overdue item is 'days' past due, at least
+# 'minimum' is overdue and 'wait' days have passed since the notice before
+# (man arctl-dun). Amounts are in each customer's currency.
+[dunning]
+grace_days = 5            # an invoice is overdue 5 days after its due date
+minimum = "25.00"         # the least amount overdue worth a notice
+
+[[dunning.level]]
+name = "reminder"         # as notices.csv records it
+days = 1
+letter = "reminder"       # templates/dunning/reminder.*
+
+[[dunning.level]]
+name = "second"
+days = 30
+wait = 14
+fee = "0.00"
+
+[[dunning.level]]
+name = "final"
+days = 60
+wait = 14
+interest = "0"            # percent a year on each item, actual/365
+action = "hold"           # puts the customer on credit hold
 )",
                      fmt::arg("format", k_books_format), fmt::arg("name", name),
                      fmt::arg("currency", currency.name()));

@@ -55,6 +55,31 @@ struct ExportAccounts {
   std::string opening_balances = "Equity:Opening-Balances";
 };
 
+// [dunning]: the collections policy `arctl dun` follows (arctl-dun(1)).
+enum class DunningAction : std::uint8_t { none, hold };
+
+// One step of the escalation: a level is due when the oldest overdue item
+// is at least `days` past due, the amount overdue at least `minimum`, and
+// `wait` days have passed since the notice before it. Amounts are in the
+// notice's currency, rounded half up to its minor units.
+struct DunningLevel {
+  std::string name;     // as written to notices.csv: an id
+  int days = 1;
+  Decimal minimum;
+  int wait = 0;
+  std::string letter;   // the template: templates/dunning/<letter>.*
+  Decimal fee;          // fixed, with each notice of this level
+  Decimal interest;     // percent a year, actual/365, on each item
+  DunningAction action = DunningAction::none;
+  std::uint32_t line = 0; // where it is defined in arctl.toml
+};
+
+struct DunningPolicy {
+  int grace_days = 0; // an item is overdue this many days after its due date
+  Decimal minimum;    // the least amount overdue worth a notice
+  std::vector<DunningLevel> levels; // in escalating order; none: no dunning
+};
+
 struct Config {
   int format = k_books_format;
   std::optional<Date> lock_date;
@@ -85,6 +110,7 @@ struct Config {
   std::vector<Money> writeoff_limits;
 
   ExportAccounts export_accounts;
+  DunningPolicy dunning;
 
   // The tax code with this name, or nullptr.
   [[nodiscard]] const TaxCode* find_tax_code(std::string_view code) const;

@@ -1,6 +1,7 @@
 #include "arctl/config.hpp"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 using namespace arctl;
 
@@ -256,4 +257,47 @@ TEST_CASE("nothing else may be booked within a customer's accounts") {
                        "arctl.toml")
               .has_value());
   }
+}
+
+TEST_CASE("[dunning] reads the policy, levels in escalating order") {
+  auto d = parse_config(default_config_text("Acme", *find_currency("USD")),
+                        "arctl.toml");
+  REQUIRE(d.has_value());
+  const auto& p = d->dunning;
+  CHECK(p.grace_days == 5);
+  CHECK(p.minimum == Decimal{2500, 2});
+  REQUIRE(p.levels.size() == 3);
+  CHECK(p.levels[0].name == "reminder");
+  CHECK(p.levels[0].letter == "reminder");
+  CHECK(p.levels[1].days == 30);
+  CHECK(p.levels[1].wait == 14);
+  CHECK(p.levels[2].letter == "final"); // the name, when not given
+  CHECK(p.levels[2].action == DunningAction::hold);
+  CHECK(p.levels[2].line > p.levels[1].line);
+}
+
+TEST_CASE("a bad [dunning] policy is reported at its values") {
+  const auto e = problems_of(
+      "[dunning]\ngrace_days = -1\nminimum = \"1.5.0\"\n"
+      "[[dunning.level]]\nname = \"first\"\ndays = 30\n"
+      "[[dunning.level]]\nname = \"first\"\ndays = 30\naction = \"sue\"\n"
+      "interest = \"120\"\ncolour = \"red\"\n"
+      "[[dunning.level]]\ndays = 40\n");
+  std::vector<std::string> messages;
+  for (const auto& diagnostic : e.diagnostics)
+    messages.push_back(fmt::format("{}: {}", diagnostic.loc.line,
+                                   diagnostic.message));
+  CHECK(messages == std::vector<std::string>{
+                        "2: 'dunning.grace_days' must be a number of days "
+                        "from 0 to 36500",
+                        "3: " + e.diagnostics[1].message,
+                        "12: unknown key 'dunning.level[2].colour'",
+                        "8: level name \"first\" is used twice",
+                        "9: 'dunning.level[2].days' is 30, not more than the "
+                        "level before (30)",
+                        "11: 'dunning.level[2].interest' is a yearly rate in "
+                        "percent, at most 100",
+                        "10: action \"sue\" is not known",
+                        "13: 'dunning.level[3].name' is missing"});
+  CHECK(e.diagnostics[1].code == "config-value");
 }

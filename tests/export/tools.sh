@@ -46,61 +46,20 @@ query() {
   fi
 }
 
-# Lines "ACCOUNT AMOUNT CURRENCY" of receivable and customer-credit
-# accounts -> "CURRENCY CUSTOMER AMOUNT" per customer, amounts in
-# thousandths as integers (exact), zero balances left out, sorted.
-by_customer() {
-  awk '
-    function milli(s,   neg, parts, v) {
-      neg = s ~ /^-/; sub(/^-/, "", s)
-      split(s, parts, ".")
-      v = parts[1] * 1000 + substr(parts[2] "000", 1, 3)
-      return neg ? -v : v
-    }
-    $1 ~ /^(Assets:Receivable|Liabilities:CustomerCredit):/ {
-      customer = $1; sub(/^[^:]*:[^:]*:/, "", customer)
-      sum[$3 " " customer] += milli($2)
-    }
-    END { for (k in sum) if (sum[k] != 0) printf "%s %.0f\n", k, sum[k] }
-  ' | LC_ALL=C sort
-}
+# The balances of each customer in TOOL as of DATE (tool_balances TOOL
+# FILE DATE) or in arctl (arctl_balances BOOKS DATE MAP), in the shape of
+# balances.sh: lines "CURRENCY CUSTOMER AMOUNT", sorted.
+# shellcheck source=tests/export/balances.sh
+. "$here/balances.sh"
 
-# arctl's own: the total column of the aging by customer, under the
-# customer's account (ids made components by sed script MAP, if any).
 arctl_balances() { # BOOKS DATE [MAP]
-  query "$arctl" --books "$1" age --as-of "$2" --format csv >"$work/age.csv"
-  # A quoted name's lines joined into one record; counted from the end, the
-  # columns do not move with a name's commas. Every book here has several
-  # currencies, so a currency column.
-  awk '{ record = record == "" ? $0 : record " " $0
-         if (gsub(/"/, "\"", record) % 2) next
-         print record; record = "" }' "$work/age.csv" |
-    awk -F, 'NR == 1 { if ($1 != "currency") exit 1; next }
-      $2 != "" { printf "Assets:Receivable:%s %s %s\n", $2, $(NF - 1), $1 }' |
-    sed -f "${3:-/dev/null}" | by_customer
+  query sh -c "$(balance_command arctl "$1" "$2")" >"$work/age.csv"
+  balances arctl "${3:-}" <"$work/age.csv"
 }
 
-ledger_balances() { # FILE DATE
-  query ledger -f "$1" bal -e "$(date -d "$2 1 day" +%Y-%m-%d)" --flat \
-    --no-total --balance-format '%(account) %(scrub(display_total))\n' \
-    '^Assets:Receivable:' '^Liabilities:CustomerCredit:' >"$work/tool.out"
-  by_customer <"$work/tool.out"
-}
-
-hledger_balances() { # FILE DATE
-  query hledger -f "$1" bal -e "$(date -d "$2 1 day" +%Y-%m-%d)" --flat -N \
-    -O csv '^Assets:Receivable:' '^Liabilities:CustomerCredit:' \
-    >"$work/tool.out"
-  tr -d '"\r' <"$work/tool.out" | awk -F, 'NR > 1 { print $1, $2 }' | by_customer
-}
-
-beancount_balances() { # FILE DATE
-  query bean-query -f csv "$1" "SELECT account, currency, sum(number) AS n
-    WHERE date <= $2 AND (account ~ '^Assets:Receivable:'
-      OR account ~ '^Liabilities:CustomerCredit:')
-    GROUP BY account, currency" >"$work/tool.out"
-  tr -d ' \r' <"$work/tool.out" | awk -F, 'NR > 1 { print $1, $3, $2 }' |
-    by_customer
+tool_balances() { # TOOL FILE DATE
+  query sh -c "$(balance_command "$1" "$2" "$3")" >"$work/tool.out"
+  balances "$1" <"$work/tool.out"
 }
 
 # Exports BOOKS in every format with ARGS, checks each journal in its tool,
@@ -126,7 +85,7 @@ check_book() { # NAME BOOKS MAP "EXPORT ARGS" DATES...
     esac
     for d in "$@"; do
       arctl_balances "$books" "$d" "$map" >"$work/expected"
-      "${format}_balances" "$journal" "$d" >"$work/actual"
+      tool_balances $format "$journal" "$d" >"$work/actual"
       if ! diff -u --label "arctl age --as-of $d" --label "$format ($name)" \
         "$work/expected" "$work/actual" >&2; then
         fail "$name: $format disagrees with arctl on $d"

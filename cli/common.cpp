@@ -16,10 +16,17 @@
 
 namespace arctl::cli {
 
+namespace {
+
+std::optional<std::string> environment(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? std::optional<std::string>(v) : std::nullopt;
+}
+
+} // namespace
+
 Result<BooksDir> find_books(const GlobalOptions& global) {
-  std::optional<std::string> env;
-  if (const char* v = std::getenv("ARCTL_BOOKS"))
-    env = v;
+  const auto env = environment("ARCTL_BOOKS");
   std::error_code ec;
   auto cwd = std::filesystem::current_path(ec);
   if (ec)
@@ -30,11 +37,6 @@ Result<BooksDir> find_books(const GlobalOptions& global) {
 }
 
 namespace {
-
-std::optional<std::string> environment(const char* name) {
-  const char* v = std::getenv(name);
-  return v ? std::optional<std::string>(v) : std::nullopt;
-}
 
 // Options for reading the books through their snapshot, where the
 // environment keeps one (arctl(1), ENVIRONMENT).

@@ -203,6 +203,9 @@ private:
   const Books& m_books;
   const Ledger& m_ledger;
   const AgingRequest& m_request;
+  // The first days of the 90 and 30 days of sales that DSO divides by.
+  Date m_from_90 = add_days(m_ledger.as_of, -89);
+  Date m_from_30 = add_days(m_ledger.as_of, -29);
   std::vector<bool> m_selected;
   std::vector<SectionTally> m_sections;
 };
@@ -237,8 +240,6 @@ Tally& Ager::tally(std::uint32_t customer, Currency currency) {
 void Ager::invoices() {
   const auto as_of = m_ledger.as_of;
   const bool on_due = m_request.buckets.basis == AgingBasis::due_date;
-  // Net credit sales of the last 30 and 90 days, for DSO.
-  const auto from_90 = add_days(as_of, -89), from_30 = add_days(as_of, -29);
   for (std::uint32_t i = 0; i < m_books.invoices.size(); ++i) {
     const auto& state = m_ledger.invoices[i];
     if (!state.issued || state.void_)
@@ -246,10 +247,11 @@ void Ager::invoices() {
     const auto& inv = m_books.invoices[i];
     if (!counts(inv.customer, inv.currency))
       continue;
-    if (from_90 <= inv.date && inv.date <= as_of) {
+    // Net credit sales of the last 30 and 90 days, for DSO.
+    if (m_from_90 <= inv.date && inv.date <= as_of) {
       auto& t = tally(inv.customer, inv.currency);
       t.sales_90 += inv.total;
-      if (from_30 <= inv.date)
+      if (m_from_30 <= inv.date)
         t.sales_30 += inv.total;
     }
     if (state.open == 0)
@@ -312,14 +314,13 @@ void Ager::credits() {
 // Credit memos of the last 30 and 90 days lower the net credit sales.
 void Ager::credit_memo_sales() {
   const auto as_of = m_ledger.as_of;
-  const auto from_90 = add_days(as_of, -89), from_30 = add_days(as_of, -29);
   for (const auto& j : m_books.adjustments) {
-    if (j.kind != AdjustmentKind::credit || j.date < from_90 || as_of < j.date ||
+    if (j.kind != AdjustmentKind::credit || j.date < m_from_90 || as_of < j.date ||
         !counts(j.customer, j.currency))
       continue;
     auto& t = tally(j.customer, j.currency);
     t.sales_90 -= j.amount.value_or(0);
-    if (from_30 <= j.date)
+    if (m_from_30 <= j.date)
       t.sales_30 -= j.amount.value_or(0);
   }
 }

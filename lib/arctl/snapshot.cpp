@@ -361,30 +361,18 @@ public:
     return begin() && m_out.put(items.data(), items.size_bytes()) && end(s);
   }
 
-  // Records whose text is given its address in the mapping, a few
-  // thousand at a time.
+  // Records whose text is given its address in the mapping.
   template <WithText T> bool section(Section s, std::span<const T> items) {
-    if (!begin())
-      return false;
-    std::vector<T> chunk;
-    for (std::size_t at = 0; at < items.size(); at += k_chunk) {
-      const auto part = items.subspan(at, std::min(k_chunk, items.size() - at));
-      chunk.assign(part.begin(), part.end());
-      for (auto& r : chunk)
-        for (auto* v : views(r)) {
-          if (v->empty()) {
-            *v = {};
-            continue;
-          }
-          const auto address = m_map.offset(*v);
-          if (!address)
-            return false;
-          *v = mapped(*address, v->size());
-        }
-      if (!m_out.put(chunk.data(), chunk.size() * sizeof(T)))
-        return false;
-    }
-    return end(s);
+    return begin() &&
+           rewritten(items,
+                     [this](std::span<T> chunk, std::size_t) {
+                       for (auto& r : chunk)
+                         for (auto* v : views(r))
+                           if (!relocate(*v))
+                             return false;
+                       return true;
+                     }) &&
+           end(s);
   }
 
   bool index(std::size_t which, const IdIndex& index) {
@@ -395,28 +383,22 @@ public:
     const auto slots = SnapshotAccess::slots(index);
     if (shape.outside == 0)
       return section(Section(index_slots + which), slots);
-    if (!begin())
-      return false;
-    std::vector<SnapshotAccess::Slot> chunk;
-    for (std::size_t at = 0; at < slots.size(); at += k_chunk) {
-      const auto part = slots.subspan(at, std::min(k_chunk, slots.size() - at));
-      chunk.assign(part.begin(), part.end());
-      const auto tags = SnapshotAccess::tags(index).subspan(at, part.size());
-      for (std::size_t i = 0; i < chunk.size(); ++i) {
-        if (tags[i] == 0)
-          continue;
-        if (const auto id = SnapshotAccess::outside_id(chunk[i])) {
-          const auto address = m_map.offset(*id);
-          if (!address)
-            return false;
-          SnapshotAccess::set_outside(chunk[i],
-                                      mapped(*address, id->size()).data());
-        }
-      }
-      if (!m_out.put(chunk.data(), chunk.size() * sizeof(chunk[0])))
-        return false;
-    }
-    return end(Section(index_slots + which));
+    const auto tags = SnapshotAccess::tags(index);
+    return begin() &&
+           rewritten(slots,
+                     [&](std::span<SnapshotAccess::Slot> chunk,
+                         std::size_t at) {
+                       for (std::size_t i = 0; i < chunk.size(); ++i) {
+                         auto id = SnapshotAccess::outside_id(chunk[i]);
+                         if (tags[at + i] == 0 || !id)
+                           continue;
+                         if (!relocate(*id))
+                           return false;
+                         SnapshotAccess::set_outside(chunk[i], id->data());
+                       }
+                       return true;
+                     }) &&
+           end(Section(index_slots + which));
   }
 
   bool text(const Arena& arena) {
@@ -430,6 +412,33 @@ public:
 
 private:
   static constexpr std::size_t k_chunk = 4096;
+  // Writes `items` a few thousand at a time, each chunk a copy that
+  // `rewrite(chunk, index of its first item)` changes first.
+  template <class T, class Rewrite>
+  bool rewritten(std::span<const T> items, const Rewrite& rewrite) {
+    std::vector<T> chunk;
+    for (std::size_t at = 0; at < items.size(); at += k_chunk) {
+      const auto part = items.subspan(at, std::min(k_chunk, items.size() - at));
+      chunk.assign(part.begin(), part.end());
+      if (!rewrite(std::span<T>(chunk), at) ||
+          !m_out.put(chunk.data(), chunk.size() * sizeof(T)))
+        return false;
+    }
+    return true;
+  }
+  // Gives `text` its address in the mapping; false when it is not in the
+  // arena.
+  bool relocate(std::string_view& text) const {
+    if (text.empty()) {
+      text = {};
+      return true;
+    }
+    const auto address = m_map.offset(text);
+    if (!address)
+      return false;
+    text = mapped(*address, text.size());
+    return true;
+  }
   bool begin() {
     if (!m_out.align())
       return false;

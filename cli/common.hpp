@@ -42,6 +42,9 @@ void register_age(CLI::App& app, const GlobalOptions& global, Commands& commands
 void register_statement(CLI::App& app, const GlobalOptions& global, Commands& commands);
 void register_export(CLI::App& app, const GlobalOptions& global, Commands& commands);
 void register_dun(CLI::App& app, const GlobalOptions& global, Commands& commands);
+// `arctl dun send`, under `dun`.
+void register_dun_send(CLI::App& dun, const GlobalOptions& global,
+                       Commands& commands);
 
 // Finds the books from --books, ARCTL_BOOKS or the current directory.
 [[nodiscard]] Result<BooksDir> find_books(const GlobalOptions& global);

@@ -65,6 +65,7 @@ void register_dun(CLI::App& app, const GlobalOptions& global,
       ->excludes(sub->get_option("--customer"));
   add_format_option(*sub, o->format, {"table", "csv", "json"});
   commands.push_back({sub, [&global, o] { return run_dun(global, *o); }});
+  register_dun_send(*sub, global, commands);
 }
 
 } // namespace arctl::cli

@@ -2,6 +2,7 @@
 #include "common.hpp"
 
 #include "arctl/config.hpp"
+#include "arctl/dunning_send.hpp"
 #include "arctl/transaction.hpp"
 
 #include <fmt/format.h>
@@ -56,7 +57,7 @@ void register_init(CLI::App& app, const GlobalOptions&, Commands& commands) {
     }
     const auto config = default_config_text(name, *currency);
     if (opts->dry_run) {
-      auto files = plan_new_books(dir, config);
+      auto files = plan_new_books(dir, config, builtin_letter_files());
       if (!files)
         return report(files.error());
       for (const auto& entry : *files)
@@ -64,7 +65,7 @@ void register_init(CLI::App& app, const GlobalOptions&, Commands& commands) {
                           (dir / entry.first).lexically_normal().string()));
       return 0;
     }
-    if (auto r = create_books(dir, config); !r)
+    if (auto r = create_books(dir, config, builtin_letter_files()); !r)
       return report(r.error());
     print(fmt::format("created books in {} for {} ({})\n",
                       dir.lexically_normal().string(), name,

@@ -1,6 +1,8 @@
 // arctl: accounts receivable from plain-text books.
 #include "common.hpp"
 
+#include <algorithm>
+
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
@@ -16,7 +18,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough();
   app.footer("Exit codes: 0 ok, 1 findings, 64 usage, 65 bad data, 66 no "
-             "input, 70 internal error, 73 cannot write, 75 books locked.\n"
+             "input, 69 mail command failed, 70 internal error, 73 cannot "
+             "write, 75 books locked.\n"
              "See arctl(1) and arctl-books(5).");
 
   cli::GlobalOptions global;
@@ -38,6 +41,18 @@ int main(int argc, char** argv) {
 
   // CLI11 would call an unknown command a missing one; name it instead, at
   // every level ("arctl customer bogus").
+  // "arctl dun send"
+  const auto path_of = [](const CLI::App* sub) {
+    std::string path;
+    for (; sub; sub = sub->get_parent())
+      path.insert(0, (sub->get_parent() ? " " : "arctl") +
+                         (sub->get_parent() ? sub->get_name() : ""));
+    return path;
+  };
+  const auto runnable = [&](const CLI::App* sub) {
+    return std::any_of(commands.begin(), commands.end(),
+                       [&](const cli::Command& c) { return c.app == sub; });
+  };
   {
     CLI::App* level = &app;
     std::string path = "arctl";
@@ -51,6 +66,8 @@ int main(int argc, char** argv) {
         continue;
       const auto known = level->get_subcommands(
           [&](const CLI::App* sub) { return sub->get_name() == arg; });
+      if (known.empty() && runnable(level))
+        break; // a command's own argument ("arctl dun --as-of D")
       if (known.empty()) {
         std::fprintf(stderr,
                      "arctl: error: unknown command '%s %s'\nRun '%s --help' "
@@ -74,9 +91,30 @@ int main(int argc, char** argv) {
     return static_cast<int>(ExitCode::usage);
   }
   try {
-    for (const auto& command : commands)
-      if (command.app->parsed())
-        return command.run();
+    // The deepest command given: "arctl dun send" rather than "arctl dun".
+    // Options fall through to the commands above (for --books); those of
+    // a command that is not the one run would be ignored, so they are
+    // refused.
+    for (const auto& command : commands) {
+      if (!command.app->parsed() ||
+          !command.app
+               ->get_subcommands(
+                   [](const CLI::App* sub) { return sub->parsed(); })
+               .empty())
+        continue;
+      for (auto* up = command.app->get_parent(); up; up = up->get_parent())
+        for (const auto* option : up->get_options())
+          if (runnable(up) && option->count() > 0 &&
+              option != up->get_help_ptr()) {
+            std::fprintf(stderr,
+                         "arctl: error: %s is an option of '%s', not of "
+                         "'%s'\n",
+                         option->get_name().c_str(), path_of(up).c_str(),
+                         path_of(command.app).c_str());
+            return static_cast<int>(ExitCode::usage);
+          }
+      return command.run();
+    }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "arctl: internal error: %s\n", e.what());
     return static_cast<int>(ExitCode::software);

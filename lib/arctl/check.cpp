@@ -1,6 +1,7 @@
 #include "arctl/check.hpp"
 
 #include "arctl/csv.hpp"
+#include "arctl/dunning_send.hpp"
 #include "arctl/ledger.hpp"
 #include "arctl/pricing.hpp"
 #include "arctl/snapshot.hpp"
@@ -244,8 +245,8 @@ std::vector<Diagnostic> check_books(const Books& books, Ledger* end) {
   std::move(others.findings.begin(), others.findings.end(),
             std::back_inserter(findings));
   locate(books.dir, findings);
-  std::vector<Diagnostic> out;
-  out.reserve(findings.size());
+  auto out = check_letters(books.dir, books.config);
+  out.reserve(out.size() + findings.size());
   for (auto& f : findings)
     out.push_back(std::move(f.diagnostic));
   return out;

@@ -280,7 +280,8 @@ void Reader::read_books(const toml::table& t, Config& c) {
 
 void Reader::read_company(const toml::table& t, Config& c) {
   only_keys(t, "company.",
-            {"name", "currency", "address", "email", "phone", "tax_id"});
+            {"name", "currency", "address", "email", "phone", "tax_id",
+             "payment_instructions"});
   if (auto v = string(t, "name", "company.name"))
     c.company_name = *v;
   if (auto v = string(t, "currency", "company.currency")) {
@@ -299,6 +300,8 @@ void Reader::read_company(const toml::table& t, Config& c) {
     c.company_phone = *v;
   if (auto v = string(t, "tax_id", "company.tax_id"))
     c.company_tax_id = *v;
+  if (auto v = string(t, "payment_instructions", "company.payment_instructions"))
+    c.payment_instructions = *v;
 }
 
 void Reader::read_invoice(const toml::table& t, Config& c) {
@@ -332,13 +335,14 @@ void Reader::read_invoice(const toml::table& t, Config& c) {
 
 void Reader::read_numbering(const toml::table& t, Config& c) {
   only_keys(t, "numbering.",
-            {"invoice", "payment", "credit", "adjustment", "fee"});
+            {"invoice", "payment", "credit", "adjustment", "fee", "notice"});
   const std::pair<std::string_view, std::string*> fields[] = {
       {"invoice", &c.numbering.invoice},
       {"payment", &c.numbering.payment},
       {"credit", &c.numbering.credit},
       {"adjustment", &c.numbering.adjustment},
-      {"fee", &c.numbering.fee}};
+      {"fee", &c.numbering.fee},
+      {"notice", &c.numbering.notice}};
   for (auto [key, target] : fields) {
     const auto path = fmt::format("numbering.{}", key);
     if (auto v = string(t, key, path)) {
@@ -746,6 +750,8 @@ currency = "{currency}"          # base currency; customers default to it
 # email = "billing@example.com"
 # phone = "+1 555 0100"
 # tax_id = "US-12-3456789"
+# How to pay, for dunning letters (man arctl-dun); several lines allowed.
+# payment_instructions = "ACH or wire to First Bank, account 000123456, routing 021000021"
 
 [invoice]
 terms = "net 30"          # default terms: "net 30", "2/10 net 30", "net 15 eom", "due on receipt"
@@ -759,6 +765,7 @@ payment = "PAY-{{year}}-{{seq:05}}"
 credit = "CM-{{year}}-{{seq:05}}"
 adjustment = "ADJ-{{year}}-{{seq:05}}"
 fee = "FEE-{{year}}-{{seq:05}}"       # charges: returned payments, dunning fees
+notice = "DUN-{{year}}-{{seq:05}}"    # dunning notices (notices.csv)
 
 # One table per tax code. Rates are percentages written as strings, so they
 # stay exact. A code's rate never changes once used: a new rate gets a new code.

@@ -38,6 +38,7 @@ struct Numbering {
   std::string credit = "CM-{year}-{seq:05}";
   std::string adjustment = "ADJ-{year}-{seq:05}";
   std::string fee = "FEE-{year}-{seq:05}"; // invoices for fees and charges
+  std::string notice = "DUN-{year}-{seq:05}"; // dunning notices
 };
 
 // [export]: the accounts of the journals `arctl export` writes for ledger,
@@ -90,6 +91,7 @@ struct Config {
   std::string company_email;
   std::string company_phone;
   std::string company_tax_id;
+  std::string payment_instructions; // how to pay, for dunning letters
 
   Terms default_terms{30, false, std::nullopt, 0};
   Rounding rounding = Rounding::half_up;

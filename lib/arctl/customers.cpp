@@ -279,6 +279,14 @@ Result<PlannedChange> plan_edit_customer(const Books& books,
 Result<PlannedChange> plan_customer_event(const Books& books, EventKind kind,
                                           std::string_view id, Date date,
                                           std::string_view reason) {
+  return plan_customer_event(books, compute_ledger(books, date), kind, id,
+                             date, reason);
+}
+
+Result<PlannedChange> plan_customer_event(const Books& books,
+                                          const Ledger& ledger, EventKind kind,
+                                          std::string_view id, Date date,
+                                          std::string_view reason) {
   if (kind != EventKind::hold && kind != EventKind::release)
     return fail(ExitCode::software, "a customer event is a hold or a release");
   auto index = find_customer_id(books, id);
@@ -292,7 +300,6 @@ Result<PlannedChange> plan_customer_event(const Books& books, EventKind kind,
       !open)
     return std::unexpected(std::move(open.error()));
 
-  const auto ledger = compute_ledger(books, date);
   const auto& state = ledger.customers[*index];
   if (kind == EventKind::hold && state.on_hold)
     return fail(ExitCode::data,

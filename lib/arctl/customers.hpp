@@ -66,6 +66,10 @@ plan_edit_customer(const Books& books, const CustomerDraft& draft);
 [[nodiscard]] Result<PlannedChange>
 plan_customer_event(const Books& books, EventKind kind, std::string_view id,
                     Date date, std::string_view reason);
+// The same with the ledger as of `date` given.
+[[nodiscard]] Result<PlannedChange>
+plan_customer_event(const Books& books, const Ledger& ledger, EventKind kind,
+                    std::string_view id, Date date, std::string_view reason);
 
 // The customer list as of the ledger's date: id, name, email, currency,
 // terms, credit_limit, dunning (yes|no), hold (yes or empty). Currency and

@@ -1,5 +1,7 @@
 #include "arctl/dunning.hpp"
 
+#include "arctl/numbering.hpp"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -254,7 +256,13 @@ void Planner::decide(std::uint32_t customer, Currency currency,
   notice.level = next;
   notice.fee = minor_of(level.fee, currency);
   for (auto& item : notice.items) {
-    const auto& due = m_books.invoices[item.invoice].due;
+    const auto& inv = m_books.invoices[item.invoice];
+    // Fees and interest are charged on fee invoices; charging interest on
+    // them would be interest on interest.
+    if (match_number(m_books.config.numbering.fee, inv.id,
+                     static_cast<int>(inv.date.year())))
+      continue;
+    const auto& due = inv.due;
     auto from = due;
     if (const auto it = m_sent.interest_until.find(item.invoice);
         it != m_sent.interest_until.end() && due < it->second)

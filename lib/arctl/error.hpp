@@ -17,6 +17,7 @@ enum class ExitCode : int {
   usage = 64,        // bad command line
   data = 65,         // bad input data (books, statements, drafts)
   no_input = 66,     // a file or the books could not be found or opened
+  unavailable = 69,  // a program arctl runs (a mail command) failed
   software = 70,     // an internal error: a bug in arctl
   cannot_write = 73, // an output or the books could not be written
   locked = 75,       // another process holds the books' lock; try again

@@ -91,6 +91,8 @@ std::string next_number(const Books& books, std::string_view pattern,
     consider(x.id);
   for (const auto& x : books.adjustments)
     consider(x.id);
+  for (const auto& x : books.notices)
+    consider(x.id);
   return format_number(pattern, year, highest + 1);
 }
 

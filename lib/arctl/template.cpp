@@ -268,6 +268,9 @@ mstch::data company_data(const Config& config) {
   company.set("email", text_value(config.company_email));
   company.set("phone", text_value(config.company_phone));
   company.set("tax_id", text_value(config.company_tax_id));
+  company.set("payment_instructions", text_value(config.payment_instructions));
+  company.set("payment_instructions_lines",
+              address_lines(config.payment_instructions));
   return company;
 }
 

@@ -51,7 +51,8 @@ void trim_right(std::string& s);
 [[nodiscard]] Data text_value(std::string_view s);
 // An address's non-empty lines as a list, or false.
 [[nodiscard]] Data address_lines(std::string_view address);
-// company.{name, address, address_lines, email, phone, tax_id}
+// company.{name, address, address_lines, email, phone, tax_id,
+// payment_instructions, payment_instructions_lines}
 [[nodiscard]] Data company_data(const Config& config);
 // customer.{id, name, address, address_lines, email, tax_id}
 [[nodiscard]] Data customer_data(const Customer* c);

@@ -374,9 +374,9 @@ Result<void> commit(const BooksDir& dir, const BooksLock& lock,
 
 // ---- new books -------------------------------------------------------------------
 
-Result<std::vector<std::pair<std::string, std::string>>>
+Result<NamedFiles>
 plan_new_books(const std::filesystem::path& path,
-               const std::string& config_text) {
+               const std::string& config_text, const NamedFiles& templates) {
   std::vector<std::pair<std::string, std::string>> files;
   files.emplace_back(std::string(k_config_file), config_text);
   std::string attributes =
@@ -390,8 +390,11 @@ plan_new_books(const std::filesystem::path& path,
   files.emplace_back(".gitignore",
                      "# arctl's lock and the files of an unfinished change\n"
                      ".arctl.*\n");
+  for (const auto& file : templates)
+    files.push_back(file);
   for (const auto& [name, content] : files)
-    if (!name.starts_with(".") && file_exists(path / name))
+    if (!name.starts_with(".") && name.find('/') == std::string::npos &&
+        file_exists(path / name))
       return fail(ExitCode::cannot_write,
                   fmt::format("cannot create books in {}: {} exists there "
                               "already, and books are never overwritten",
@@ -400,8 +403,9 @@ plan_new_books(const std::filesystem::path& path,
 }
 
 Result<void> create_books(const std::filesystem::path& path,
-                          const std::string& config_text) {
-  const auto files = plan_new_books(path, config_text);
+                          const std::string& config_text,
+                          const NamedFiles& templates) {
+  const auto files = plan_new_books(path, config_text, templates);
   if (!files)
     return std::unexpected(std::move(files.error()));
   std::error_code ec;
@@ -415,10 +419,33 @@ Result<void> create_books(const std::filesystem::path& path,
   if (!lock)
     return std::unexpected(std::move(lock.error()));
   Change change;
+  NamedFiles in_folders;
   for (const auto& [name, content] : *files)
-    if (!file_exists(path / name)) // a .gitignore of the user's is kept
+    if (name.find('/') != std::string::npos)
+      in_folders.emplace_back(name, content);
+    else if (!file_exists(path / name)) // a .gitignore of the user's is kept
       change.create(name, content);
-  return commit(dir, *lock, change, std::nullopt);
+  if (auto done = commit(dir, *lock, change, std::nullopt); !done)
+    return done;
+  // The letters are the user's to edit, not facts: each is written whole,
+  // after the books, and one that is there already is kept.
+  for (const auto& [name, content] : in_folders) {
+    const auto target = path / name;
+    std::filesystem::create_directories(target.parent_path(), ec);
+    if (ec)
+      return fail(ExitCode::cannot_write,
+                  fmt::format("cannot create {}: {}",
+                              target.parent_path().string(), ec.message()));
+    if (file_exists(target))
+      continue;
+    auto out = OutputFile::create(target, target.string());
+    if (!out)
+      return std::unexpected(std::move(out.error()));
+    out->write(content);
+    if (auto ok = out->commit(); !ok)
+      return ok;
+  }
+  return {};
 }
 
 // ---- files outside the books ----------------------------------------------------

@@ -116,17 +116,24 @@ struct PlannedChange {
 // BooksLock::acquire; safe to call when there is nothing to recover.
 [[nodiscard]] Result<void> recover(const BooksDir& dir);
 
+// Files by path relative to the books, with their content.
+using NamedFiles = std::vector<std::pair<std::string, std::string>>;
+
 // Creates new books in `dir` (which may exist but must hold no books):
 // arctl.toml from `config_text`, every CSV file with its header row, and
 // .gitattributes/.gitignore for keeping the books in git. Atomic like
-// commit. Fails with cannot_write if books are there already.
+// commit. Fails with cannot_write if books are there already. Then
+// `templates` (paths with folders, such as "templates/dunning/x"), each
+// written whole unless a file is there already, which is kept.
 [[nodiscard]] Result<void> create_books(const std::filesystem::path& dir,
-                                        const std::string& config_text);
+                                        const std::string& config_text,
+                                        const NamedFiles& templates = {});
 
 // What create_books would write, file name -> content; fails as
 // create_books would when `dir` holds books already (for --dry-run).
-[[nodiscard]] Result<std::vector<std::pair<std::string, std::string>>>
-plan_new_books(const std::filesystem::path& dir, const std::string& config_text);
+[[nodiscard]] Result<NamedFiles>
+plan_new_books(const std::filesystem::path& dir, const std::string& config_text,
+               const NamedFiles& templates = {});
 
 // A file outside the books (an export) written whole or not at all: what
 // is written goes to a temporary file beside `path`, and commit() syncs it

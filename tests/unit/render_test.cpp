@@ -1,9 +1,11 @@
 #include "arctl/render.hpp"
 
 #include "temp_books.hpp"
+#include "template_tags.hpp"
 
 #include <doctest/doctest.h>
 
+#include <array>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -11,6 +13,7 @@
 using namespace arctl;
 using arctl::testing::day;
 using arctl::testing::TempBooks;
+using arctl::testing::template_tags;
 
 namespace {
 
@@ -338,35 +341,20 @@ TEST_CASE("render: an invalid or unreadable template of the books is an "
 }
 
 TEST_CASE("render: the built-in templates use only documented variables") {
+  constexpr std::array<std::string_view, 2> lists{"lines", "taxes"};
   for (const auto format : {DocumentFormat::text, DocumentFormat::html}) {
     CAPTURE(to_string(format));
-    const std::string_view tmpl = builtin_invoice_template(format);
-    std::size_t at = 0;
-    // The variables of a list's elements are used inside its section.
-    std::string list;
-    while ((at = tmpl.find("{{", at)) != std::string_view::npos) {
-      const auto end = tmpl.find("}}", at);
-      REQUIRE(end != std::string_view::npos);
-      std::string_view tag = tmpl.substr(at + 2, end - at - 2);
-      at = end + 2;
-      const char sigil = tag.empty() ? ' ' : tag.front();
-      if (sigil == '!')
+    for (const auto& tag :
+         template_tags(builtin_invoice_template(format), lists)) {
+      CHECK_MESSAGE(tag.sigil != '{', "built-in templates escape every value");
+      CHECK_MESSAGE(tag.sigil != '&', "built-in templates escape every value");
+      if (tag.name == ".")
         continue;
-      if (sigil == '#' || sigil == '^' || sigil == '/')
-        tag.remove_prefix(1);
-      CHECK_MESSAGE(sigil != '{', "built-in templates escape every value");
-      CHECK_MESSAGE(sigil != '&', "built-in templates escape every value");
-      if (tag == ".")
-        continue;
-      if (sigil == '#' && (tag == "lines" || tag == "taxes"))
-        list = tag;
-      if (sigil == '/' && tag == list)
-        list.clear();
       bool known = false;
       for (const auto& v : invoice_template_variables())
-        known |= v.name == tag ||
-                 (!list.empty() && v.name == list + "[]." + std::string(tag));
-      CHECK_MESSAGE(known, "undocumented variable ", std::string(tag));
+        known |= v.name == tag.name ||
+                 (!tag.list.empty() && v.name == tag.list + "[]." + tag.name);
+      CHECK_MESSAGE(known, "undocumented variable ", tag.name);
     }
   }
 }

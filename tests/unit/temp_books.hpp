@@ -5,6 +5,7 @@
 #include "arctl/books.hpp"
 #include "arctl/check.hpp"
 #include "arctl/config.hpp"
+#include "arctl/dunning_send.hpp"
 #include "arctl/invoicing.hpp"
 #include "arctl/transaction.hpp"
 
@@ -37,9 +38,10 @@ public:
   explicit TempBooks(const std::string& extra_config = {}) {
     char tmpl[] = "/tmp/arctl-test.XXXXXX";
     m_path = ::mkdtemp(tmpl);
-    auto made = create_books(m_path, default_config_text("Test Co",
-                                                         *find_currency("USD")) +
-                                         extra_config);
+    auto made = create_books(
+        m_path,
+        default_config_text("Test Co", *find_currency("USD")) + extra_config,
+        builtin_letter_files());
     if (!made)
       throw std::runtime_error(made.error().message);
   }

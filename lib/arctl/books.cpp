@@ -100,6 +100,7 @@ enum AllocationColumn { a_date, a_source, a_invoice, a_amount, a_memo };
 enum AdjustmentColumn { j_id, j_date, j_kind, j_customer, j_invoice, j_source, j_amount, j_currency, j_reason, j_approved_by };
 enum EventColumn { e_date, e_kind, e_customer, e_invoice, e_amount, e_reason };
 enum NoticeColumn { n_id, n_date, n_customer, n_level, n_invoices, n_amount, n_currency, n_fee, n_interest };
+enum BankColumn { b_id, b_account, b_date, b_value_date, b_amount, b_currency, b_counterparty, b_counterparty_account, b_remittance, b_end_to_end, b_reference, b_type, b_reversal, b_bank_tx, b_fingerprint, b_source, b_imported };
 } // namespace col
 
 constexpr std::array customer_columns{"id"sv, "name"sv, "email"sv, "currency"sv, "terms"sv, "credit_limit"sv, "tax_id"sv, "address"sv, "dunning"sv};
@@ -118,6 +119,8 @@ constexpr std::array event_columns{"date"sv, "kind"sv, "customer"sv, "invoice"sv
 constexpr std::array event_required{"date"sv, "kind"sv, "customer"sv};
 constexpr std::array notice_columns{"id"sv, "date"sv, "customer"sv, "level"sv, "invoices"sv, "amount"sv, "currency"sv, "fee"sv, "interest"sv};
 constexpr std::array notice_required{"id"sv, "date"sv, "customer"sv, "level"sv, "amount"sv, "currency"sv};
+constexpr std::array bank_columns{"id"sv, "account"sv, "date"sv, "value_date"sv, "amount"sv, "currency"sv, "counterparty"sv, "counterparty_account"sv, "remittance"sv, "end_to_end"sv, "reference"sv, "type"sv, "reversal"sv, "bank_tx"sv, "fingerprint"sv, "source"sv, "imported"sv};
+constexpr std::array bank_required{"id"sv, "account"sv, "date"sv, "amount"sv, "currency"sv, "fingerprint"sv};
 
 const std::array<TableSchema, k_table_count> k_schemas{{
     {Table::customers, "customers.csv", customer_columns, customer_required, false},
@@ -128,7 +131,9 @@ const std::array<TableSchema, k_table_count> k_schemas{{
     {Table::adjustments, "adjustments.csv", adjustment_columns, adjustment_required, true},
     {Table::events, "events.csv", event_columns, event_required, true},
     {Table::notices, "notices.csv", notice_columns, notice_required, true},
+    {Table::bank, "bank.csv", bank_columns, bank_required, true},
 }};
+static_assert(bank_columns.size() <= k_max_columns);
 
 } // namespace
 
@@ -143,6 +148,8 @@ std::string header_line(Table table) {
   append_csv_record(out, schema(table).columns);
   return out;
 }
+
+bool may_be_missing(Table table) { return table == Table::bank; }
 
 // ---- values ------------------------------------------------------------------
 
@@ -323,6 +330,9 @@ struct Part {
   std::uint64_t to = 0;
 };
 
+// Known column -> field index in a file's header, or -1.
+using ColumnMap = std::array<int, k_max_columns>;
+
 // What looking ahead at a row found in the indexes that no longer change
 // (customers, and invoices once read): its customer and its invoice, or
 // k_none if absent; k_unknown where it did not look.
@@ -362,7 +372,7 @@ private:
   struct Row {
     Loader& loader;
     const CsvRecord& rec;
-    const std::array<int, 16>& map;
+    const ColumnMap& map;
     const std::string& file;
     const Hint& looked_up;
     bool ok = true;
@@ -592,6 +602,10 @@ private:
     case Table::adjustments: room(b.adjustments); break;
     case Table::events: room(b.events); break;
     case Table::notices: room(b.notices); break;
+    case Table::bank:
+      room(b.bank_transactions);
+      b.bank_index.reserve(n);
+      break;
     }
   }
 
@@ -600,8 +614,8 @@ private:
   // those are in cache) the records they lead to. What stage 2 finds in
   // indexes that no longer change is kept in `hint` for the row. Looks at
   // nothing another thread writes.
-  void ahead(Table table, const CsvRecord& rec, const std::array<int, 16>& map,
-             int stage, Hint& hint) const {
+  void ahead(Table table, const CsvRecord& rec, const ColumnMap& map, int stage,
+             Hint& hint) const {
     if (stage == 1)
       hint = Hint{};
     const auto field = [&](int c) {
@@ -675,6 +689,7 @@ private:
   void adjustment_row(Row& r);
   void event_row(Row& r);
   void notice_row(Row& r);
+  void bank_row(Row& r);
 
   // Checks `cur` against the currency of customer `c`.
   void same_currency_as_customer(Row& r, int column, std::uint32_t c,
@@ -707,14 +722,14 @@ private:
   };
   std::vector<Pending> m_pending;
   std::unordered_set<std::uint64_t> m_long_lines;
-  std::array<std::pair<std::string, DocRef>, 16> m_last_document;
+  std::array<std::pair<std::string, DocRef>, k_max_columns> m_last_document;
   // The last date read per column, as written ("2026-01-31") and read.
   struct LastDate {
     std::array<char, 10> text{};
     std::size_t size = 0;
     Date date;
   };
-  std::array<LastDate, 16> m_last_date{};
+  std::array<LastDate, k_max_columns> m_last_date{};
   // Terms already found valid, as written: a handful of texts recur.
   std::vector<std::string> m_valid_terms;
   std::vector<Currency> m_customer_currency;
@@ -729,6 +744,8 @@ bool Loader::read(Table table, Part part) {
   const auto& s = schema(table);
   const auto shown = m_books.dir.shown(s.file);
   auto opened = CsvReader::open(m_books.dir.file(s.file), shown);
+  if (!opened && may_be_missing(table))
+    return true;
   if (!opened) {
     Diagnostic d;
     d.loc = {shown, 0, 0};
@@ -743,7 +760,7 @@ bool Loader::read(Table table, Part part) {
   CsvRecord rec;
 
   // The header row.
-  std::array<int, 16> map;
+  ColumnMap map;
   map.fill(-1);
   for (;;) {
     auto got = reader.next(rec);
@@ -865,6 +882,7 @@ bool Loader::read(Table table, Part part) {
     case Table::adjustments: adjustment_row(row); break;
     case Table::events: event_row(row); break;
     case Table::notices: notice_row(row); break;
+    case Table::bank: bank_row(row); break;
     }
   };
   // Rows are read in batches and used a few rows behind where the lookups
@@ -1458,6 +1476,65 @@ void Loader::notice_row(Row& r) {
   m_books.notices.push_back(std::move(n));
 }
 
+void Loader::bank_row(Row& r) {
+  using namespace col;
+  BankTx b;
+  b.line = r.rec.line;
+  const auto id = r.id(b_id, "bank transaction id");
+  if (r.get(b_account).empty())
+    r.problem(b_account, "missing-value", "account is empty");
+  const auto date = r.date(b_date, "date");
+  std::optional<Date> value_date;
+  if (!r.get(b_value_date).empty())
+    value_date = r.date(b_value_date, "value date");
+  std::optional<Date> imported;
+  if (!r.get(b_imported).empty())
+    imported = r.date(b_imported, "import date");
+  const auto cur = r.currency(b_currency);
+  std::optional<std::int64_t> amount;
+  if (cur)
+    amount = r.amount(b_amount, *cur, true);
+  const auto reversal = r.get(b_reversal);
+  if (reversal == "yes")
+    b.reversal = true;
+  else if (!reversal.empty() && reversal != "no")
+    r.problem(b_reversal, "value-unknown",
+              fmt::format("reversal \"{}\" must be yes or no", reversal));
+  if (r.get(b_fingerprint).empty())
+    r.problem(b_fingerprint, "missing-value", "fingerprint is empty",
+              "arctl reconcile import computes it; see arctl-reconcile(1)");
+  if (!id || !date || !cur || !amount || !r.ok)
+    return;
+  b.date = *date;
+  b.value_date = value_date.value_or(*date);
+  b.has_value_date = value_date.has_value();
+  b.imported = imported.value_or(*date);
+  b.amount = *amount;
+  b.currency = *cur;
+  b.id = r.text(b_id);
+  b.account = r.text(b_account);
+  b.counterparty = r.text(b_counterparty);
+  b.counterparty_account = r.text(b_counterparty_account);
+  b.remittance = r.text(b_remittance);
+  b.end_to_end = r.text(b_end_to_end);
+  b.reference = r.text(b_reference);
+  b.type = r.text(b_type);
+  b.bank_tx = r.text(b_bank_tx);
+  b.fingerprint = r.text(b_fingerprint);
+  b.source = r.text(b_source);
+  const auto index =
+      static_cast<std::uint32_t>(m_books.bank_transactions.size());
+  if (auto first = m_books.bank_index.insert(b.id, index)) {
+    r.problem(b_id, "duplicate-id",
+              fmt::format("duplicate bank transaction id \"{}\": already "
+                          "used at {}:{}",
+                          b.id, r.file,
+                          m_books.bank_transactions[*first].line));
+    return;
+  }
+  m_books.bank_transactions.push_back(b);
+}
+
 } // namespace
 
 namespace {
@@ -1602,6 +1679,7 @@ void read_on_two_threads(LoadResult& result, const LoadOptions& options) {
   first_half_read.count_down();
   event_loader.read(Table::events);
   event_loader.read(Table::notices);
+  event_loader.read(Table::bank);
   thread.join();
   if (halves)
     take_in(result, allocations);
@@ -1633,6 +1711,7 @@ void read_with_lines(LoadResult& result, const LoadOptions& options) {
   loader.read(Table::allocations);
   loader.read(Table::events);
   loader.read(Table::notices);
+  loader.read(Table::bank);
   thread.join();
   take_in(result, lines);
   books.files_read = 1 + loader.files_read() + line_loader.files_read();

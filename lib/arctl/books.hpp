@@ -57,8 +57,12 @@ enum class Table : std::uint8_t {
   adjustments,
   events,
   notices,
+  bank, // bank transactions imported from statements (bank.csv)
 };
-inline constexpr std::size_t k_table_count = 8;
+inline constexpr std::size_t k_table_count = 9;
+
+// The most columns a table of the books has.
+inline constexpr std::size_t k_max_columns = 24;
 
 struct TableSchema {
   Table table;
@@ -73,6 +77,11 @@ struct TableSchema {
 
 // The header row arctl writes for a new file of this table.
 [[nodiscard]] std::string header_line(Table table);
+
+// Whether the books may lack the file of `table`, which then reads as
+// empty: bank.csv, which books made before bank statements could be
+// imported do not have until the first import.
+[[nodiscard]] bool may_be_missing(Table table);
 
 // ---- values ----------------------------------------------------------------
 
@@ -208,6 +217,24 @@ struct Notice {
   std::uint32_t line = 0;
 };
 
+// One transaction on a bank account, as a statement reported it and
+// `arctl reconcile import` recorded it in bank.csv. `amount` is signed: a
+// credit (money in) is positive.
+struct BankTx {
+  std::string_view id, account;
+  Date date;
+  Date value_date; // == date when the statement gives none
+  bool has_value_date = false;
+  bool reversal = false;
+  std::int64_t amount = 0;
+  Currency currency;
+  std::string_view counterparty, counterparty_account, remittance;
+  std::string_view end_to_end, reference, type, bank_tx;
+  std::string_view fingerprint, source;
+  Date imported;
+  std::uint32_t line = 0;
+};
+
 // ---- the books -------------------------------------------------------------
 
 struct Books {
@@ -225,6 +252,7 @@ struct Books {
   Records<Adjustment> adjustments;
   Records<Event> events;
   Records<Notice> notices;
+  Records<BankTx> bank_transactions;
 
   IdIndex customer_index; // id -> index in customers
   // Document ids share one namespace but two indexes: invoices, and
@@ -234,6 +262,7 @@ struct Books {
   IdIndex invoice_index;  // id -> index in invoices
   IdIndex document_index; // id -> packed DocRef of payments and adjustments
   IdIndex notice_index;
+  IdIndex bank_index; // id -> index in bank_transactions
   Arena arena;
 
   // How many records each file held and how many files could be read, for
@@ -276,7 +305,7 @@ struct LoadResult {
 // Reads arctl.toml and every CSV file of the books, on two threads.
 // Fails (ExitCode::data or no_input) only when nothing sensible can be
 // read: arctl.toml missing or invalid. Missing CSV files are problems, not
-// failures. Problems come as a reading in sequence finds them: file by
+// failures (but for those that may_be_missing). Problems come as a reading in sequence finds them: file by
 // file, each in line order, invoice-lines.csv last.
 [[nodiscard]] Result<LoadResult> load_books(const BooksDir& dir,
                                             const LoadOptions& options);

@@ -42,6 +42,7 @@ public:
   void run_others() {
     invoice_totals();
     bank_transactions();
+    bank_fingerprints();
   }
 
 private:
@@ -60,6 +61,7 @@ private:
 
   void invoice_totals();
   void bank_transactions();
+  void bank_fingerprints();
 
   const Books& m_books;
 };
@@ -157,6 +159,38 @@ void Checker::bank_transactions() {
                     m_books.dir.shown(schema(Table::payments).file),
                     payments[first].line),
         "a receipt is posted once");
+  }
+}
+
+void Checker::bank_fingerprints() {
+  // A fingerprint names one transaction on one account (arctl-reconcile(1)):
+  // the same one twice is a statement imported twice, as when two branches
+  // of the books each imported it.
+  const auto& txs = m_books.bank_transactions;
+  std::vector<std::pair<std::string_view, std::uint32_t>> keys;
+  keys.reserve(txs.size());
+  for (std::uint32_t i = 0; i < txs.size(); ++i)
+    keys.emplace_back(txs[i].fingerprint, i);
+  std::sort(keys.begin(), keys.end());
+  // Each repeat against the first line of its run, in file order.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> repeats; // (i, first)
+  for (std::size_t k = 1, run = 0; k < keys.size(); ++k) {
+    if (keys[k].first != keys[run].first)
+      run = k;
+    else
+      repeats.emplace_back(keys[k].second, keys[run].second);
+  }
+  std::sort(repeats.begin(), repeats.end());
+  for (const auto& [i, first] : repeats) {
+    const auto& b = txs[i];
+    add(Table::bank, b.line, "fingerprint", "duplicate-bank-transaction",
+        fmt::format("bank transaction {} is {} again (the same fingerprint, "
+                    "at {}:{})",
+                    b.id, txs[first].id,
+                    m_books.dir.shown(schema(Table::bank).file),
+                    txs[first].line),
+        "the same statement line was imported twice, as when two branches "
+        "each imported it; keep one of the two lines");
   }
 }
 

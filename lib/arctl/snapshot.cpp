@@ -44,6 +44,12 @@ auto views(Adjustment& a) {
   return std::array{&a.id, &a.reason, &a.approved_by};
 }
 auto views(Event& e) { return std::array{&e.reason}; }
+auto views(BankTx& b) {
+  return std::array{&b.id,          &b.account,   &b.counterparty,
+                    &b.counterparty_account,      &b.remittance,
+                    &b.end_to_end,  &b.reference, &b.type,
+                    &b.bank_tx,     &b.fingerprint, &b.source};
+}
 auto views(CustomerState& c) { return std::array{&c.hold_reason}; }
 
 // A notice without its list of invoices, which follows all notices.
@@ -68,8 +74,9 @@ constexpr std::uint64_t layout_fingerprint() {
   for (std::uint64_t n :
        {sizeof(Customer), alignof(Customer), sizeof(Invoice), sizeof(Payment),
         sizeof(Allocation), sizeof(Adjustment), sizeof(Event),
-        sizeof(NoticeRecord), sizeof(InvoiceState), sizeof(SourceState),
-        sizeof(CustomerState), sizeof(std::string_view), sizeof(Date),
+        sizeof(NoticeRecord), sizeof(BankTx), sizeof(InvoiceState),
+        sizeof(SourceState), sizeof(CustomerState), sizeof(std::string_view),
+        sizeof(Date),
         sizeof(FileStamp)})
     h = (h ^ n) * 0x100000001b3ull;
   return h;
@@ -77,8 +84,12 @@ constexpr std::uint64_t layout_fingerprint() {
 
 static_assert(Plain<Customer> && Plain<Invoice> && Plain<Payment> &&
               Plain<Allocation> && Plain<Adjustment> && Plain<Event> &&
-              Plain<NoticeRecord> && Plain<InvoiceState> &&
+              Plain<NoticeRecord> && Plain<BankTx> && Plain<InvoiceState> &&
               Plain<SourceState> && Plain<CustomerState>);
+
+// The id indexes kept: customers, invoices, documents, notices, bank
+// transactions.
+constexpr std::size_t k_indexes = 5;
 
 enum Section : std::size_t {
   text,
@@ -90,13 +101,14 @@ enum Section : std::size_t {
   events,
   notices,
   notice_invoices,
+  bank_transactions,
   ledger_invoices,
   ledger_payments,
   ledger_credits,
   ledger_customers,
-  index_tags,                  // four indexes: tags, then slots
-  index_slots = index_tags + 4,
-  k_sections = index_slots + 4,
+  index_tags,                  // the indexes' tags, then their slots
+  index_slots = index_tags + k_indexes,
+  k_sections = index_slots + k_indexes,
 };
 
 struct Extent {
@@ -118,7 +130,7 @@ struct Header {
   std::uint64_t path_bytes = 0; // the canonical books path, after the header
   std::array<FileStamp, k_stamped_files> files{};
   std::array<Extent, k_sections> sections{};
-  std::array<IndexShape, 4> indexes{};
+  std::array<IndexShape, k_indexes> indexes{};
   std::array<std::uint64_t, k_table_count> records{};
   std::uint64_t files_read = 0;
   // The end ledger's date and its latest fact's, in days since 1970.
@@ -488,7 +500,9 @@ bool write_all(int fd, const Books& books, const Ledger& end,
                            n.invoices.end());
   }
   const IdIndex* indexes[] = {&books.customer_index, &books.invoice_index,
-                              &books.document_index, &books.notice_index};
+                              &books.document_index, &books.notice_index,
+                              &books.bank_index};
+  static_assert(std::size(indexes) == k_indexes);
   bool ok = w.text(books.arena) &&
             w.section(customers, std::span<const Customer>(books.customers)) &&
             w.section(invoices, std::span<const Invoice>(books.invoices)) &&
@@ -501,6 +515,8 @@ bool write_all(int fd, const Books& books, const Ledger& end,
             w.section(Section::notices, std::span<const NoticeRecord>(notices)) &&
             w.section(Section::notice_invoices,
                       std::span<const std::uint32_t>(notice_invoices)) &&
+            w.section(Section::bank_transactions,
+                      std::span<const BankTx>(books.bank_transactions)) &&
             w.section(ledger_invoices,
                       std::span<const InvoiceState>(end.invoices)) &&
             w.section(ledger_payments,
@@ -508,7 +524,7 @@ bool write_all(int fd, const Books& books, const Ledger& end,
             w.section(ledger_credits, std::span<const SourceState>(end.credits)) &&
             w.section(ledger_customers,
                       std::span<const CustomerState>(end.customers));
-  for (std::size_t i = 0; ok && i < 4; ++i)
+  for (std::size_t i = 0; ok && i < k_indexes; ++i)
     ok = w.index(i, *indexes[i]);
   if (!ok || !out.flush())
     return false;
@@ -605,7 +621,7 @@ bool sections_fit(const Header& header) {
   const auto fits = [&](std::size_t s, std::size_t size) {
     return header.sections[s].bytes % size == 0;
   };
-  for (std::size_t i = 0; i < 4; ++i) {
+  for (std::size_t i = 0; i < k_indexes; ++i) {
     const auto count = header.indexes[i].count;
     if ((count & (count - 1)) != 0 ||
         header.sections[index_tags + i].bytes != count ||
@@ -619,6 +635,7 @@ bool sections_fit(const Header& header) {
          fits(adjustments, sizeof(Adjustment)) && fits(events, sizeof(Event)) &&
          fits(notices, sizeof(NoticeRecord)) &&
          fits(notice_invoices, sizeof(std::uint32_t)) &&
+         fits(bank_transactions, sizeof(BankTx)) &&
          fits(ledger_invoices, sizeof(InvoiceState)) &&
          fits(ledger_payments, sizeof(SourceState)) &&
          fits(ledger_credits, sizeof(SourceState)) &&
@@ -644,10 +661,13 @@ bool take_over(const Header& header, const std::shared_ptr<Adopted>& mapping,
   in.into(allocations, books.allocations);
   in.into(adjustments, books.adjustments);
   in.into(events, books.events);
+  in.into(Section::bank_transactions, books.bank_transactions);
   in.into(ledger_customers, end.customers);
   IdIndex* indexes[] = {&books.customer_index, &books.invoice_index,
-                        &books.document_index, &books.notice_index};
-  for (std::size_t i = 0; i < 4; ++i)
+                        &books.document_index, &books.notice_index,
+                        &books.bank_index};
+  static_assert(std::size(indexes) == k_indexes);
+  for (std::size_t i = 0; i < k_indexes; ++i)
     in.index(i, *indexes[i]);
   const auto list = in.of<const std::uint32_t>(notice_invoices);
   for (const auto& n : in.of<const NoticeRecord>(notices)) {

@@ -128,12 +128,15 @@ TEST_CASE("camt.054 notifications are read as camt.053 statements are") {
 
 TEST_CASE("truncated or malformed camt XML is an error at its place") {
   const auto whole = camt053(k_credit);
+  // Cut short: at its last character.
   const auto cut = whole.substr(0, whole.find("</NtryDtls>"));
   const auto lines = std::count(cut.begin(), cut.end(), '\n');
   CHECK(problems(cut, StatementFormat::camt053) ==
-        fmt::format("{}:{} the XML is malformed or incomplete: Start-end tags "
-                    "mismatch\n",
+        fmt::format("{}:{} the XML ends before its elements are closed\n",
                     lines + 1, cut.size() - cut.rfind('\n') - 1));
+  CHECK(problems(camt053("<Ntry><Amt Ccy=\"EUR\">1</Amt></Nrty>\n"),
+                 StatementFormat::camt053) ==
+        "6:31 the XML is malformed: Start-end tags mismatch\n");
   auto bad = camt053(k_credit);
   bad.replace(bad.find("1250.00"), 7, "12,50");
   bad.replace(bad.find("CRDT"), 4, "CRED");

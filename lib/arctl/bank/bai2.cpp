@@ -269,6 +269,28 @@ private:
               "it as it is");
   }
 
+  // A group's or the file's trailer: its control total, number of accounts
+  // or groups and number of records, each checked. Its total, or nothing
+  // when it does not read.
+  std::optional<std::int64_t>
+  trailer(const Record& r, Fields& f, std::string_view what,
+          std::string_view parts, std::int64_t expected_total,
+          std::int64_t expected_parts, std::uint32_t expected_records) {
+    const auto total =
+        amount(r, f.next(), fmt::format("{} control total", what));
+    const auto count = amount(r, f.next(), fmt::format("number of {}", parts));
+    const auto records = amount(r, f.next(), "number of records");
+    if (!total || !count || !records)
+      return std::nullopt;
+    control(r, what, *total, expected_total,
+            static_cast<std::uint32_t>(*records), expected_records);
+    if (m_options.check_balances && *count != expected_parts)
+      problem(r, "bai2-count-mismatch",
+              fmt::format("the {} trailer counts {} {}, but there are {}", what,
+                          *count, parts, expected_parts));
+    return total;
+  }
+
   // Reads one record; false to stop.
   bool record(const Record& r) {
     Fields f(r.text);
@@ -354,18 +376,10 @@ private:
       if (!expect(m_group_open && !m_account_open,
                   "here: a group ends after its accounts' 49 records"))
         return false;
-      const auto total = amount(r, f.next(), "group control total");
-      const auto accounts = amount(r, f.next(), "number of accounts");
-      const auto count = amount(r, f.next(), "number of records");
-      if (!total || !accounts || !count)
+      const auto total = trailer(r, f, "group", "accounts", m_group_total,
+                                 m_group_accounts, m_group_records);
+      if (!total)
         return false;
-      control(r, "group", *total, m_group_total,
-              static_cast<std::uint32_t>(*count), m_group_records);
-      if (m_options.check_balances && *accounts != m_group_accounts)
-        problem(r, "bai2-count-mismatch",
-                fmt::format("the group trailer counts {} accounts, but there "
-                            "are {}",
-                            *accounts, m_group_accounts));
       m_file_total += *total;
       ++m_file_groups;
       m_group_open = false;
@@ -373,18 +387,9 @@ private:
       if (!expect(m_file_open && !m_group_open,
                   "here: the file ends after its groups' 98 records"))
         return false;
-      const auto total = amount(r, f.next(), "file control total");
-      const auto groups = amount(r, f.next(), "number of groups");
-      const auto count = amount(r, f.next(), "number of records");
-      if (!total || !groups || !count)
+      if (!trailer(r, f, "file", "groups", m_file_total, m_file_groups,
+                   m_file_records))
         return false;
-      control(r, "file", *total, m_file_total,
-              static_cast<std::uint32_t>(*count), m_file_records);
-      if (m_options.check_balances && *groups != m_file_groups)
-        problem(r, "bai2-count-mismatch",
-                fmt::format("the file trailer counts {} groups, but there "
-                            "are {}",
-                            *groups, m_file_groups));
       m_file_closed = true;
       m_file_open = false;
     } else if (r.code == "88") {

@@ -138,13 +138,23 @@ public:
         doc.load_buffer(m_text.text().data(), m_text.text().size(),
                         pugi::parse_default, pugi::encoding_utf8);
     if (!parsed) {
+      const auto at =
+          static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, parsed.offset));
+      const auto rest =
+          m_text.text().substr(std::min(at, m_text.text().size()));
+      // pugixml stops at the last character of a file that ends too early.
+      const bool at_end =
+          parsed.status == pugi::status_end_element_mismatch &&
+          (rest.size() <= 1 ||
+           rest.find_first_not_of(" \t\r\n") == std::string_view::npos);
+      // The last line with text, for a file that ends too early.
+      const auto last = m_text.text().find_last_not_of(" \t\r\n");
       m_problems.at_offset(
-          static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, parsed.offset)),
-          "xml-syntax",
-          fmt::format("the XML is malformed or incomplete: {}",
-                      parsed.description()),
-          "a file cut short (an unfinished download) ends before its last "
-          "element is closed");
+          at_end && last != std::string_view::npos ? last : at, "xml-syntax",
+          at_end
+              ? std::string("the XML ends before its elements are closed")
+              : fmt::format("the XML is malformed: {}", parsed.description()),
+          at_end ? "the file is cut short (an unfinished download?)" : "");
       return std::unexpected(m_problems.error());
     }
     const auto root = doc.document_element();

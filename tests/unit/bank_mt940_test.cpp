@@ -149,6 +149,18 @@ TEST_CASE("MT940 /KEYWORD/ structured :86: as Rabobank writes it") {
                   "N541 | ");
 }
 
+TEST_CASE("MT940 /KEYWORD/ :86: as ING writes it, without parties") {
+  const auto got = mt940(
+      ":20:X\n:25:NL69INGB0123456789\n:60F:C240301EUR0,\n"
+      ":61:240301C100,NTRFNONREF\n"
+      ":86:/TRTP/SEPA OVERBOEKING/IBAN/NL12RABO0001234567/BIC/RABONL2UXX/NAM\n"
+      "E/ACME BV/REMI/INV 2024-001/EREF/E2E-9\n"
+      ":62F:C240301EUR100,\n");
+  REQUIRE(got.size() == 1);
+  CHECK(got[0] == "2024-03-01 2024-03-01 100.00 EUR | ACME BV | "
+                  "NL12RABO0001234567 | INV 2024-001 | E2E-9 |  | NTRF | ");
+}
+
 TEST_CASE("statements follow one another, intermediate balances included") {
   const auto got = mt940(":20:A\n:25:CH1\n:28C:1/1\n:60F:C240301CHF0,\n"
                          ":61:240301C79,7FMSC01916//NONREF\n"

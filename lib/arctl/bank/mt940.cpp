@@ -240,11 +240,11 @@ Information from_subfields(std::string_view text) {
 
 // The keywords of structured :86: text (/EREF/.../REMI/...), as Dutch,
 // Swiss and other banks and SWIFT's own usage rules write it.
-constexpr std::array<std::string_view, 27> k_keywords{
+constexpr std::array<std::string_view, 28> k_keywords{
     "EREF", "REMI", "ORDP", "BENM", "NAME", "ADDR",    "ACCW",
     "IBAN", "BIC",  "ID",   "ISDT", "CSID", "MARF",    "OCMT",
     "CHGS", "EXCH", "PURP", "RTRN", "CREF", "CDTRREF", "CDTRREFTP",
-    "PREF", "TRCD", "ULTC", "ULTD", "SVCL", "CNTP"};
+    "PREF", "TRCD", "ULTC", "ULTD", "SVCL", "CNTP",    "TRTP"};
 
 bool is_keyword(std::string_view word) {
   return std::find(k_keywords.begin(), k_keywords.end(), word) !=
@@ -267,14 +267,14 @@ std::size_t keyword_end(std::string_view text, std::size_t at) {
 // payer, BENM the payee) may be followed by NAME, ADDR, ACCW, IBAN, BIC,
 // ID of its own; the value of the party itself, when there is one, is its
 // account, and lines after it its name and more text (as Macedonian banks
-// write it).
+// write it). NAME and IBAN without a party (as ING writes them, after
+// /TRTP/) are the counterparty's.
 Information from_keywords(std::string_view text, bool credit) {
   struct Party {
     std::string name, account;
   };
-  Party payer, payee;
+  Party payer, payee, loose;
   Party* party = nullptr;
-  std::string loose_account;
   Information info;
   std::string free, others;
   std::vector<std::pair<std::string_view, std::string_view>> fields;
@@ -319,14 +319,13 @@ Information from_keywords(std::string_view text, bool credit) {
           append_text(free, lines[i]);
       continue;
     }
-    if (key == "NAME" && party) {
-      party->name = whole;
+    if (key == "NAME") {
+      (party ? *party : loose).name = whole;
       continue;
     }
     if (key == "ACCW" || key == "IBAN") {
-      // The account of the party before it; first, the counterparty's.
-      (party ? party->account : loose_account) =
-          first.substr(0, first.find(','));
+      // The account of the party before it; before any, the counterparty's.
+      (party ? *party : loose).account = first.substr(0, first.find(','));
       continue;
     }
     if (key == "REMI") {
@@ -341,7 +340,7 @@ Information from_keywords(std::string_view text, bool credit) {
     } else if (key == "CREF" || key == "CDTRREF") {
       if (!is_not_a_reference(first))
         info.reference = first;
-    } else if (key != "ISDT" && key != "BIC" && key != "ID" &&
+    } else if (key != "ISDT" && key != "BIC" && key != "TRTP" && key != "ID" &&
                key != "CDTRREFTP") {
       auto shown = std::string_view(first);
       if (shown.ends_with('/'))
@@ -356,9 +355,10 @@ Information from_keywords(std::string_view text, bool credit) {
   const auto& counterparty =
       credit ? (payer.name.empty() && payer.account.empty() ? payee : payer)
              : (payee.name.empty() && payee.account.empty() ? payer : payee);
-  info.counterparty = counterparty.name;
+  info.counterparty =
+      counterparty.name.empty() ? loose.name : counterparty.name;
   info.counterparty_account =
-      counterparty.account.empty() ? loose_account : counterparty.account;
+      counterparty.account.empty() ? loose.account : counterparty.account;
   return info;
 }
 

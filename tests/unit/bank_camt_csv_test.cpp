@@ -1,5 +1,6 @@
 #include "arctl/bank/statement.hpp"
 #include "arctl/config.hpp"
+#include "arctl/encoding.hpp"
 
 #include <doctest/doctest.h>
 
@@ -241,6 +242,31 @@ amount = 2
   CHECK(csv("2024-03-01,20.00\n2024-03-02,-5\n", debit_positive) ==
         std::vector<std::string>{"2024-03-01 - -20.00 USD |  |  |  |  |  |  | ",
                                  "2024-03-02 - 5.00 USD |  |  |  |  |  |  | "});
+}
+
+TEST_CASE("CSV: a profile's encoding, a space between thousands") {
+  const auto p = profile(R"([bank.profile.fr]
+encoding = "latin1"
+delimiter = "\t"
+date_format = "%d/%m/%Y"
+decimal = ","
+thousands = " "
+currency = "EUR"
+[bank.profile.fr.columns]
+date = "Date"
+amount = "Montant"
+counterparty = "Libellé"
+)");
+  // The file as the bank writes it: Latin-1.
+  const std::string bytes =
+      "Date\tLibell\xE9\tMontant\n02/03/2024\tSoci\xE9t\xE9 "
+      "G\xE9n\xE9rale\t1 234,50\n";
+  auto text = decode_text(bytes, p.encoding, "fr.csv");
+  REQUIRE(text.has_value());
+  const auto got = csv(text->text, p);
+  REQUIRE(got.size() == 1);
+  CHECK(got[0] == "2024-03-02 - 1234.50 EUR | Société Générale |  |  |  |  "
+                  "|  | ");
 }
 
 TEST_CASE("CSV rows that do not read are errors at their cell") {

@@ -26,6 +26,10 @@ TEST_CASE("an MT940 statement gives one transaction per :61: entry") {
                          ":61:240302D12,5NMSCNONREF\n"
                          ":86:Fee\n"
                          ":62F:C240302EUR1237,5\n"
+                         ":64:C240302EUR1237,5\n"
+                         ":65:C240303EUR1237,5\n"
+                         ":65:C240304EUR1237,5\n"
+                         ":86:statement information\n"
                          "-\n");
   REQUIRE(got.size() == 2);
   // The entry date (MMDD) is the booking date, the first date the value date.

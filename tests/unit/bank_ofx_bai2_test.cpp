@@ -135,6 +135,14 @@ TEST_CASE(
         "it, 253251\n");
 }
 
+TEST_CASE("BAI2 record counts that do not add up are errors too") {
+  std::string text = k_bai2;
+  text.replace(text.find("98,253250,1,8/"), 14, "98,253250,2,9/");
+  CHECK(problems(text, StatementFormat::bai2) ==
+        "9:1 the group trailer counts 9 records, but there are 8\n"
+        "9:1 the group trailer counts 2 accounts, but there are 1\n");
+}
+
 TEST_CASE("a BAI2 file cut short or out of order is an error") {
   std::string text = k_bai2;
   text.resize(text.find("98,"));

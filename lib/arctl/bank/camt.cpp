@@ -324,6 +324,8 @@ private:
         if (d.bank_tx.empty() && !entry_ref.empty())
           d.bank_tx = fmt::format("{}/{}", entry_ref, i + 1);
         fill(t, std::move(d));
+        if (t.remittance.empty())
+          t.remittance = text(e, "AddtlNtryInf");
         t.line = line_of(tx);
         t.path = fmt::format("{}/TxDtls[{}]", path, i + 1);
         m_out.push_back(std::move(t));

@@ -559,6 +559,57 @@ Result<DunningRun> prepare_dunning(const Books& books, DunningPlan plan,
   return run;
 }
 
+Result<std::vector<LetterOutcome>>
+deliver_letters(const Books& books, const DunningRun& run,
+                const Delivery& delivery) {
+  std::vector<LetterOutcome> outcomes;
+  if (run.letters.empty())
+    return outcomes;
+  std::error_code ec;
+  std::filesystem::create_directories(delivery.out, ec);
+  if (ec)
+    return fail(ExitCode::cannot_write,
+                fmt::format("cannot create {}: {}", delivery.shown_out,
+                            ec.message()));
+  for (std::size_t k = 0; k < run.letters.size(); ++k) {
+    const auto& letter = run.letters[k];
+    const auto& customer =
+        books.customers[run.plan.notices[letter.notice].customer];
+    LetterOutcome outcome;
+    outcome.letter = k;
+    for (const auto& [ext, content] :
+         {std::pair{".txt", &letter.text}, std::pair{".html", &letter.html},
+          std::pair{".eml", &letter.message}}) {
+      const auto name = letter.id + ext;
+      auto shown = (std::filesystem::path(delivery.shown_out) / name).string();
+      auto file = OutputFile::create(delivery.out / name, shown);
+      if (!file)
+        return std::unexpected(std::move(file.error()));
+      file->write(*content);
+      if (auto ok = file->commit(); !ok)
+        return std::unexpected(std::move(ok.error()));
+      outcome.message_file = std::move(shown);
+    }
+    if (!delivery.mailer.empty()) {
+      if (!letter.has_address)
+        outcome.error = Error{ExitCode::data,
+                              fmt::format("notice {} to {} not sent: the "
+                                          "customer has no e-mail address in "
+                                          "customers.csv",
+                                          letter.id, customer.id),
+                              {}};
+      else if (auto ok = pipe_to_command(delivery.mailer, letter.message); !ok)
+        outcome.error =
+            Error{ok.error().exit,
+                  fmt::format("notice {} to {} not sent: {}", letter.id,
+                              customer.id, ok.error().message),
+                  {}};
+    }
+    outcomes.push_back(std::move(outcome));
+  }
+  return outcomes;
+}
+
 Result<PlannedChange> record_dunning(const Books& books, const Ledger& ledger,
                                      const DunningRun& run,
                                      std::span<const std::size_t> sent) {

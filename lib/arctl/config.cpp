@@ -332,13 +332,15 @@ void Reader::read_invoice(const toml::table& t, Config& c) {
 
 void Reader::read_numbering(const toml::table& t, Config& c) {
   only_keys(t, "numbering.",
-            {"invoice", "payment", "credit", "adjustment", "fee"});
+            {"invoice", "payment", "credit", "adjustment", "fee",
+             "arrangement"});
   const std::pair<std::string_view, std::string*> fields[] = {
       {"invoice", &c.numbering.invoice},
       {"payment", &c.numbering.payment},
       {"credit", &c.numbering.credit},
       {"adjustment", &c.numbering.adjustment},
-      {"fee", &c.numbering.fee}};
+      {"fee", &c.numbering.fee},
+      {"arrangement", &c.numbering.arrangement}};
   for (auto [key, target] : fields) {
     const auto path = fmt::format("numbering.{}", key);
     if (auto v = string(t, key, path)) {
@@ -759,6 +761,7 @@ payment = "PAY-{{year}}-{{seq:05}}"
 credit = "CM-{{year}}-{{seq:05}}"
 adjustment = "ADJ-{{year}}-{{seq:05}}"
 fee = "FEE-{{year}}-{{seq:05}}"       # charges: returned payments, dunning fees
+arrangement = "ARR-{{year}}-{{seq:04}}"  # promises to pay, instalment plans
 
 # One table per tax code. Rates are percentages written as strings, so they
 # stay exact. A code's rate never changes once used: a new rate gets a new code.

@@ -38,6 +38,8 @@ struct Numbering {
   std::string credit = "CM-{year}-{seq:05}";
   std::string adjustment = "ADJ-{year}-{seq:05}";
   std::string fee = "FEE-{year}-{seq:05}"; // invoices for fees and charges
+  // Promises to pay and instalment plans (arrangements.csv).
+  std::string arrangement = "ARR-{year}-{seq:04}";
 };
 
 // [export]: the accounts of the journals `arctl export` writes for ledger,

@@ -42,6 +42,10 @@ void register_age(CLI::App& app, const GlobalOptions& global, Commands& commands
 void register_statement(CLI::App& app, const GlobalOptions& global, Commands& commands);
 void register_export(CLI::App& app, const GlobalOptions& global, Commands& commands);
 void register_dun(CLI::App& app, const GlobalOptions& global, Commands& commands);
+// The subcommands of `arctl dun` for promises, plans and history
+// (dun_arrangements.cpp), added to `dun` before its own body.
+void register_dun_arrangements(CLI::App& dun, const GlobalOptions& global,
+                               Commands& commands);
 
 // Finds the books from --books, ARCTL_BOOKS or the current directory.
 [[nodiscard]] Result<BooksDir> find_books(const GlobalOptions& global);

@@ -64,6 +64,8 @@ void register_dun(CLI::App& app, const GlobalOptions& global,
       ->option_text("ID")
       ->excludes(sub->get_option("--customer"));
   add_format_option(*sub, o->format, {"table", "csv", "json"});
+  // Before the plan's own body: the first parsed command in the list runs.
+  register_dun_arrangements(*sub, global, commands);
   commands.push_back({sub, [&global, o] { return run_dun(global, *o); }});
 }
 

@@ -335,14 +335,16 @@ void Reader::read_invoice(const toml::table& t, Config& c) {
 
 void Reader::read_numbering(const toml::table& t, Config& c) {
   only_keys(t, "numbering.",
-            {"invoice", "payment", "credit", "adjustment", "fee", "notice"});
+            {"invoice", "payment", "credit", "adjustment", "fee", "notice",
+             "arrangement"});
   const std::pair<std::string_view, std::string*> fields[] = {
       {"invoice", &c.numbering.invoice},
       {"payment", &c.numbering.payment},
       {"credit", &c.numbering.credit},
       {"adjustment", &c.numbering.adjustment},
       {"fee", &c.numbering.fee},
-      {"notice", &c.numbering.notice}};
+      {"notice", &c.numbering.notice},
+      {"arrangement", &c.numbering.arrangement}};
   for (auto [key, target] : fields) {
     const auto path = fmt::format("numbering.{}", key);
     if (auto v = string(t, key, path)) {
@@ -766,6 +768,7 @@ credit = "CM-{{year}}-{{seq:05}}"
 adjustment = "ADJ-{{year}}-{{seq:05}}"
 fee = "FEE-{{year}}-{{seq:05}}"       # charges: returned payments, dunning fees
 notice = "DUN-{{year}}-{{seq:05}}"    # dunning notices (notices.csv)
+arrangement = "ARR-{{year}}-{{seq:04}}"  # promises to pay, instalment plans
 
 # One table per tax code. Rates are percentages written as strings, so they
 # stay exact. A code's rate never changes once used: a new rate gets a new code.

@@ -323,12 +323,12 @@ Data letter_data(const Books& books, const DunningNotice& n,
     Data element;
     element.set("invoice", std::string(inv.id));
     element.set("date", format_date(inv.date));
-    element.set("due", format_date(inv.due));
+    element.set("due", format_date(item.due));
     element.set("days_past_due", std::to_string(item.days_past_due));
     element.set("amount", amount_text(item.amount, c));
     element.set("interest", amount_or_false(item.interest, c));
     element.set("text_row",
-                layout.row(inv.id, format_date(inv.date), format_date(inv.due),
+                layout.row(inv.id, format_date(inv.date), format_date(item.due),
                            std::to_string(item.days_past_due),
                            amount_text(item.amount, c)));
     items.push_back(element);

@@ -21,7 +21,7 @@ namespace {
 
 // Bumped whenever what a snapshot holds changes meaning without changing
 // the size of a record.
-constexpr std::uint64_t k_format = 1;
+constexpr std::uint64_t k_format = 2; // 2: arrangements
 constexpr std::array<char, 8> k_magic{'A', 'R', 'C', 'T', 'L', 'S', 'N', 'P'};
 constexpr std::uint64_t k_align = 4096;
 
@@ -59,6 +59,26 @@ struct NoticeRecord {
 };
 auto views(NoticeRecord& n) { return std::array{&n.id, &n.level}; }
 
+// An arrangement without its list of invoices, which follows all of them.
+struct ArrangementRecord {
+  std::string_view id;
+  Date date;
+  ArrangementKind kind = ArrangementKind::promise;
+  std::uint32_t customer = k_none;
+  Currency currency;
+  std::int64_t amount = 0;
+  Date due;
+  std::uint32_t installments = 0;
+  Interval every;
+  std::uint64_t first = 0, count = 0; // in the list of plans' invoices
+  std::string_view note;
+  std::uint32_t line = 0;
+};
+auto views(ArrangementRecord& a) { return std::array{&a.id, &a.note}; }
+
+// The id indexes, in the order of their sections.
+constexpr std::size_t k_indexes = 5;
+
 template <class T>
 concept WithText = requires(T& t) { views(t); };
 
@@ -68,7 +88,8 @@ constexpr std::uint64_t layout_fingerprint() {
   for (std::uint64_t n :
        {sizeof(Customer), alignof(Customer), sizeof(Invoice), sizeof(Payment),
         sizeof(Allocation), sizeof(Adjustment), sizeof(Event),
-        sizeof(NoticeRecord), sizeof(InvoiceState), sizeof(SourceState),
+        sizeof(NoticeRecord), sizeof(ArrangementRecord), sizeof(InvoiceState),
+        sizeof(SourceState),
         sizeof(CustomerState), sizeof(std::string_view), sizeof(Date),
         sizeof(FileStamp)})
     h = (h ^ n) * 0x100000001b3ull;
@@ -77,7 +98,8 @@ constexpr std::uint64_t layout_fingerprint() {
 
 static_assert(Plain<Customer> && Plain<Invoice> && Plain<Payment> &&
               Plain<Allocation> && Plain<Adjustment> && Plain<Event> &&
-              Plain<NoticeRecord> && Plain<InvoiceState> &&
+              Plain<NoticeRecord> && Plain<ArrangementRecord> &&
+              Plain<InvoiceState> &&
               Plain<SourceState> && Plain<CustomerState>);
 
 enum Section : std::size_t {
@@ -90,13 +112,15 @@ enum Section : std::size_t {
   events,
   notices,
   notice_invoices,
+  arrangements,
+  arrangement_invoices,
   ledger_invoices,
   ledger_payments,
   ledger_credits,
   ledger_customers,
-  index_tags,                  // four indexes: tags, then slots
-  index_slots = index_tags + 4,
-  k_sections = index_slots + 4,
+  index_tags,                  // the indexes: tags, then slots
+  index_slots = index_tags + k_indexes,
+  k_sections = index_slots + k_indexes,
 };
 
 struct Extent {
@@ -118,7 +142,7 @@ struct Header {
   std::uint64_t path_bytes = 0; // the canonical books path, after the header
   std::array<FileStamp, k_stamped_files> files{};
   std::array<Extent, k_sections> sections{};
-  std::array<IndexShape, 4> indexes{};
+  std::array<IndexShape, k_indexes> indexes{};
   std::array<std::uint64_t, k_table_count> records{};
   std::uint64_t files_read = 0;
   // The end ledger's date and its latest fact's, in days since 1970.
@@ -487,8 +511,19 @@ bool write_all(int fd, const Books& books, const Ledger& end,
     notice_invoices.insert(notice_invoices.end(), n.invoices.begin(),
                            n.invoices.end());
   }
+  std::vector<ArrangementRecord> arrangements;
+  std::vector<std::uint32_t> arrangement_invoices;
+  for (const auto& a : books.arrangements) {
+    arrangements.push_back({a.id, a.date, a.kind, a.customer, a.currency,
+                            a.amount, a.due, a.installments, a.every,
+                            arrangement_invoices.size(), a.invoices.size(),
+                            a.note, a.line});
+    arrangement_invoices.insert(arrangement_invoices.end(), a.invoices.begin(),
+                                a.invoices.end());
+  }
   const IdIndex* indexes[] = {&books.customer_index, &books.invoice_index,
-                              &books.document_index, &books.notice_index};
+                              &books.document_index, &books.notice_index,
+                              &books.arrangement_index};
   bool ok = w.text(books.arena) &&
             w.section(customers, std::span<const Customer>(books.customers)) &&
             w.section(invoices, std::span<const Invoice>(books.invoices)) &&
@@ -501,6 +536,10 @@ bool write_all(int fd, const Books& books, const Ledger& end,
             w.section(Section::notices, std::span<const NoticeRecord>(notices)) &&
             w.section(Section::notice_invoices,
                       std::span<const std::uint32_t>(notice_invoices)) &&
+            w.section(Section::arrangements,
+                      std::span<const ArrangementRecord>(arrangements)) &&
+            w.section(Section::arrangement_invoices,
+                      std::span<const std::uint32_t>(arrangement_invoices)) &&
             w.section(ledger_invoices,
                       std::span<const InvoiceState>(end.invoices)) &&
             w.section(ledger_payments,
@@ -508,7 +547,7 @@ bool write_all(int fd, const Books& books, const Ledger& end,
             w.section(ledger_credits, std::span<const SourceState>(end.credits)) &&
             w.section(ledger_customers,
                       std::span<const CustomerState>(end.customers));
-  for (std::size_t i = 0; ok && i < 4; ++i)
+  for (std::size_t i = 0; ok && i < k_indexes; ++i)
     ok = w.index(i, *indexes[i]);
   if (!ok || !out.flush())
     return false;
@@ -605,7 +644,7 @@ bool sections_fit(const Header& header) {
   const auto fits = [&](std::size_t s, std::size_t size) {
     return header.sections[s].bytes % size == 0;
   };
-  for (std::size_t i = 0; i < 4; ++i) {
+  for (std::size_t i = 0; i < k_indexes; ++i) {
     const auto count = header.indexes[i].count;
     if ((count & (count - 1)) != 0 ||
         header.sections[index_tags + i].bytes != count ||
@@ -619,6 +658,8 @@ bool sections_fit(const Header& header) {
          fits(adjustments, sizeof(Adjustment)) && fits(events, sizeof(Event)) &&
          fits(notices, sizeof(NoticeRecord)) &&
          fits(notice_invoices, sizeof(std::uint32_t)) &&
+         fits(arrangements, sizeof(ArrangementRecord)) &&
+         fits(arrangement_invoices, sizeof(std::uint32_t)) &&
          fits(ledger_invoices, sizeof(InvoiceState)) &&
          fits(ledger_payments, sizeof(SourceState)) &&
          fits(ledger_credits, sizeof(SourceState)) &&
@@ -646,18 +687,29 @@ bool take_over(const Header& header, const std::shared_ptr<Adopted>& mapping,
   in.into(events, books.events);
   in.into(ledger_customers, end.customers);
   IdIndex* indexes[] = {&books.customer_index, &books.invoice_index,
-                        &books.document_index, &books.notice_index};
-  for (std::size_t i = 0; i < 4; ++i)
+                        &books.document_index, &books.notice_index,
+                        &books.arrangement_index};
+  for (std::size_t i = 0; i < k_indexes; ++i)
     in.index(i, *indexes[i]);
+  // The part of a list of invoices that a record names, within the list.
+  const auto part = [](std::span<const std::uint32_t> list, std::uint64_t first,
+                       std::uint64_t count) {
+    const auto from = std::min<std::size_t>(first, list.size());
+    const auto items = list.subspan(
+        from, std::min<std::size_t>(count, list.size() - from));
+    return std::vector<std::uint32_t>(items.begin(), items.end());
+  };
   const auto list = in.of<const std::uint32_t>(notice_invoices);
-  for (const auto& n : in.of<const NoticeRecord>(notices)) {
-    const auto invoices_of = list.subspan(
-        std::min<std::size_t>(n.first, list.size()),
-        std::min<std::size_t>(n.count, list.size() - std::min<std::size_t>(n.first, list.size())));
+  for (const auto& n : in.of<const NoticeRecord>(notices))
     books.notices.push_back({n.id, n.date, n.customer, n.level,
-                             {invoices_of.begin(), invoices_of.end()},
-                             n.amount, n.fee, n.interest, n.currency, n.line});
-  }
+                             part(list, n.first, n.count), n.amount, n.fee,
+                             n.interest, n.currency, n.line});
+  const auto plans = in.of<const std::uint32_t>(arrangement_invoices);
+  for (const auto& a : in.of<const ArrangementRecord>(arrangements))
+    books.arrangements.push_back({a.id, a.date, a.kind, a.customer,
+                                  a.currency, a.amount, a.due, a.installments,
+                                  a.every, part(plans, a.first, a.count),
+                                  a.note, a.line});
   const auto text = in.of<char>(Section::text);
   if (!text.empty())
     SnapshotAccess::adopt(books.arena,

@@ -11,7 +11,6 @@
 
 #include <chrono>
 #include <ctime>
-#include <filesystem>
 #include <memory>
 #include <numeric>
 
@@ -49,9 +48,8 @@ int run_send(const GlobalOptions& global, const SendCommand& o) {
       return usage_error("--sendmail", words.error().message);
     mailer = std::move(*words);
   }
-  int failure = 0;           // exit code of the first failed delivery
+  int failure = 0; // exit code of the first failed delivery
   std::vector<std::string> lines; // one per notice recorded
-  std::size_t notices = 0;
   const auto status = write_books(
       global, o.dry_run,
       [&](const Books& books) -> Result<PlannedChange> {
@@ -73,8 +71,7 @@ int run_send(const GlobalOptions& global, const SendCommand& o) {
         auto planned = record_dunning(books, ledger, *run, all);
         if (!planned || o.dry_run || all.empty())
           return planned;
-        auto outcomes = deliver_letters(books, *run,
-                                        {o.out, o.out, mailer});
+        auto outcomes = deliver_letters(books, *run, {o.out, o.out, mailer});
         if (!outcomes)
           return std::unexpected(std::move(outcomes.error()));
         std::vector<std::size_t> sent;
@@ -96,7 +93,6 @@ int run_send(const GlobalOptions& global, const SendCommand& o) {
                              : fmt::format("sent to {} by {}", customer.email,
                                            mailer.front())));
         }
-        notices = sent.size();
         if (sent.size() == all.size())
           return planned;
         return record_dunning(books, ledger, *run, sent);
@@ -109,8 +105,8 @@ int run_send(const GlobalOptions& global, const SendCommand& o) {
         std::string text;
         for (const auto& line : lines)
           text += line + "\n";
-        text += fmt::format("recorded {} notice{} in notices.csv", notices,
-                            notices == 1 ? "" : "s");
+        text += fmt::format("recorded {} notice{} in notices.csv",
+                            lines.size(), lines.size() == 1 ? "" : "s");
         if (!planned.summary.empty())
           text += "\n" + planned.summary;
         return text;

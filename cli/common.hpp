@@ -47,6 +47,10 @@ void register_reconcile(CLI::App& app, const GlobalOptions& global,
 // `arctl dun send`, under `dun`.
 void register_dun_send(CLI::App& dun, const GlobalOptions& global,
                        Commands& commands);
+// The subcommands of `arctl dun` for promises, plans and history
+// (dun_arrangements.cpp), under `dun`.
+void register_dun_arrangements(CLI::App& dun, const GlobalOptions& global,
+                               Commands& commands);
 
 // Finds the books from --books, ARCTL_BOOKS or the current directory.
 [[nodiscard]] Result<BooksDir> find_books(const GlobalOptions& global);

@@ -64,8 +64,10 @@ void register_dun(CLI::App& app, const GlobalOptions& global,
       ->option_text("ID")
       ->excludes(sub->get_option("--customer"));
   add_format_option(*sub, o->format, {"table", "csv", "json"});
+  // Before the plan's own body: the first parsed command in the list runs.
   commands.push_back({sub, [&global, o] { return run_dun(global, *o); }});
   register_dun_send(*sub, global, commands);
+  register_dun_arrangements(*sub, global, commands);
 }
 
 } // namespace arctl::cli

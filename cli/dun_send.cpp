@@ -11,7 +11,6 @@
 
 #include <chrono>
 #include <ctime>
-#include <filesystem>
 #include <memory>
 #include <numeric>
 
@@ -38,32 +37,6 @@ std::string message_date() {
   return rfc5322_date(now, std::chrono::minutes(local.tm_gmtoff / 60));
 }
 
-Result<void> write_file(const std::filesystem::path& path,
-                        std::string_view content) {
-  auto out = OutputFile::create(path, path.string());
-  if (!out)
-    return std::unexpected(std::move(out.error()));
-  out->write(content);
-  return out->commit();
-}
-
-// The letter and message of `letter` in `dir`, named by the notice's id.
-Result<std::string> write_letter(const std::filesystem::path& dir,
-                                 const DunningLetter& letter) {
-  const auto base = dir / letter.id;
-  for (const auto& [ext, content] :
-       {std::pair{".txt", &letter.text}, std::pair{".html", &letter.html},
-        std::pair{".eml", &letter.message}}) {
-    auto path = base;
-    path += ext;
-    if (auto ok = write_file(path, *content); !ok)
-      return std::unexpected(std::move(ok.error()));
-  }
-  auto eml = base;
-  eml += ".eml";
-  return eml.string();
-}
-
 int run_send(const GlobalOptions& global, const SendCommand& o) {
   const auto as_of = date_or_today("--as-of", o.as_of);
   if (!as_of)
@@ -75,10 +48,8 @@ int run_send(const GlobalOptions& global, const SendCommand& o) {
       return usage_error("--sendmail", words.error().message);
     mailer = std::move(*words);
   }
-  const std::filesystem::path out_dir = o.out;
-  int failure = 0;           // exit code of the first failed delivery
+  int failure = 0; // exit code of the first failed delivery
   std::vector<std::string> lines; // one per notice recorded
-  std::size_t notices = 0;
   const auto status = write_books(
       global, o.dry_run,
       [&](const Books& books) -> Result<PlannedChange> {
@@ -100,49 +71,28 @@ int run_send(const GlobalOptions& global, const SendCommand& o) {
         auto planned = record_dunning(books, ledger, *run, all);
         if (!planned || o.dry_run || all.empty())
           return planned;
-        std::error_code ec;
-        std::filesystem::create_directories(out_dir, ec);
-        if (ec)
-          return fail(ExitCode::cannot_write,
-                      fmt::format("--out: cannot create {}: {}", o.out,
-                                  ec.message()));
+        auto outcomes = deliver_letters(books, *run, {o.out, o.out, mailer});
+        if (!outcomes)
+          return std::unexpected(std::move(outcomes.error()));
         std::vector<std::size_t> sent;
-        for (const auto k : all) {
-          const auto& letter = run->letters[k];
+        for (const auto& outcome : *outcomes) {
+          if (outcome.error) {
+            const auto code = report(*outcome.error);
+            failure = failure ? failure : code;
+            continue;
+          }
+          const auto& letter = run->letters[outcome.letter];
           const auto& n = run->plan.notices[letter.notice];
           const auto& customer = books.customers[n.customer];
-          auto eml = write_letter(out_dir, letter);
-          if (!eml)
-            return std::unexpected(std::move(eml.error()));
-          std::string how = *eml;
-          if (!mailer.empty()) {
-            if (!letter.has_address) {
-              const auto code = report(Error{
-                  ExitCode::data,
-                  fmt::format("notice {} to {} not sent: the customer has no "
-                              "e-mail address in customers.csv",
-                              letter.id, customer.id),
-                  {}});
-              failure = failure ? failure : code;
-              continue;
-            }
-            if (auto ok = pipe_to_command(mailer, letter.message); !ok) {
-              ok.error().message = fmt::format("notice {} to {} not sent: {}",
-                                               letter.id, customer.id,
-                                               ok.error().message);
-              const auto code = report(ok.error());
-              failure = failure ? failure : code;
-              continue;
-            }
-            how = fmt::format("sent to {} by {}", customer.email, mailer[0]);
-          }
-          sent.push_back(k);
+          sent.push_back(outcome.letter);
           lines.push_back(fmt::format(
               "{} {} '{}' {} {}: {}", letter.id, customer.id,
               books.config.dunning.levels[n.level].name, n.currency.name(),
-              Money(n.overdue + n.fee + n.interest, n.currency).to_display(), how));
+              Money(n.overdue + n.fee + n.interest, n.currency).to_display(),
+              mailer.empty() ? outcome.message_file
+                             : fmt::format("sent to {} by {}", customer.email,
+                                           mailer.front())));
         }
-        notices = sent.size();
         if (sent.size() == all.size())
           return planned;
         return record_dunning(books, ledger, *run, sent);
@@ -155,8 +105,8 @@ int run_send(const GlobalOptions& global, const SendCommand& o) {
         std::string text;
         for (const auto& line : lines)
           text += line + "\n";
-        text += fmt::format("recorded {} notice{} in notices.csv", notices,
-                            notices == 1 ? "" : "s");
+        text += fmt::format("recorded {} notice{} in notices.csv",
+                            lines.size(), lines.size() == 1 ? "" : "s");
         if (!planned.summary.empty())
           text += "\n" + planned.summary;
         return text;

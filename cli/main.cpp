@@ -63,12 +63,23 @@ int main(int argc, char** argv) {
         ++i;
         continue;
       }
-      if (arg.starts_with("-"))
+      if (arg.starts_with("-")) {
+        // An option's value is no command ("dun --as-of 2026-11-20").
+        for (const CLI::App* at = level; at; at = at->get_parent())
+          if (const auto* opt = at->get_option_no_throw(std::string(arg))) {
+            i += opt->get_type_size_max() > 0 ? 1 : 0;
+            break;
+          }
         continue;
+      }
       const auto known = level->get_subcommands(
           [&](const CLI::App* sub) { return sub->get_name() == arg; });
-      if (known.empty() && runnable(level))
-        break; // a command's own argument ("arctl dun --as-of D")
+      const bool takes_arguments =
+          !level->get_options([](const CLI::Option* opt) {
+                  return opt->get_positional();
+                }).empty();
+      if (known.empty() && takes_arguments)
+        break; // an argument of a command that has subcommands too
       if (known.empty()) {
         std::fprintf(stderr,
                      "arctl: error: unknown command '%s %s'\nRun '%s --help' "

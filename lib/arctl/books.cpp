@@ -100,6 +100,7 @@ enum AllocationColumn { a_date, a_source, a_invoice, a_amount, a_memo };
 enum AdjustmentColumn { j_id, j_date, j_kind, j_customer, j_invoice, j_source, j_amount, j_currency, j_reason, j_approved_by };
 enum EventColumn { e_date, e_kind, e_customer, e_invoice, e_amount, e_reason };
 enum NoticeColumn { n_id, n_date, n_customer, n_level, n_invoices, n_amount, n_currency, n_fee, n_interest };
+enum ArrangementColumn { r_id, r_date, r_kind, r_customer, r_currency, r_amount, r_due, r_installments, r_every, r_invoices, r_note };
 enum BankColumn { b_id, b_account, b_date, b_value_date, b_amount, b_currency, b_counterparty, b_counterparty_account, b_remittance, b_end_to_end, b_reference, b_type, b_reversal, b_bank_tx, b_fingerprint, b_source, b_imported };
 } // namespace col
 
@@ -119,6 +120,8 @@ constexpr std::array event_columns{"date"sv, "kind"sv, "customer"sv, "invoice"sv
 constexpr std::array event_required{"date"sv, "kind"sv, "customer"sv};
 constexpr std::array notice_columns{"id"sv, "date"sv, "customer"sv, "level"sv, "invoices"sv, "amount"sv, "currency"sv, "fee"sv, "interest"sv};
 constexpr std::array notice_required{"id"sv, "date"sv, "customer"sv, "level"sv, "amount"sv, "currency"sv};
+constexpr std::array arrangement_columns{"id"sv, "date"sv, "kind"sv, "customer"sv, "currency"sv, "amount"sv, "due"sv, "installments"sv, "every"sv, "invoices"sv, "note"sv};
+constexpr std::array arrangement_required{"id"sv, "date"sv, "kind"sv, "customer"sv, "currency"sv, "amount"sv, "due"sv};
 constexpr std::array bank_columns{"id"sv, "account"sv, "date"sv, "value_date"sv, "amount"sv, "currency"sv, "counterparty"sv, "counterparty_account"sv, "remittance"sv, "end_to_end"sv, "reference"sv, "type"sv, "reversal"sv, "bank_tx"sv, "fingerprint"sv, "source"sv, "imported"sv};
 constexpr std::array bank_required{"id"sv, "account"sv, "date"sv, "amount"sv, "currency"sv, "fingerprint"sv};
 
@@ -131,7 +134,8 @@ const std::array<TableSchema, k_table_count> k_schemas{{
     {Table::adjustments, "adjustments.csv", adjustment_columns, adjustment_required, true},
     {Table::events, "events.csv", event_columns, event_required, true},
     {Table::notices, "notices.csv", notice_columns, notice_required, true},
-    {Table::bank, "bank.csv", bank_columns, bank_required, true},
+    {Table::arrangements, "arrangements.csv", arrangement_columns, arrangement_required, true, true},
+    {Table::bank, "bank.csv", bank_columns, bank_required, true, true},
 }};
 static_assert(bank_columns.size() <= k_max_columns);
 
@@ -148,8 +152,6 @@ std::string header_line(Table table) {
   append_csv_record(out, schema(table).columns);
   return out;
 }
-
-bool may_be_missing(Table table) { return table == Table::bank; }
 
 // ---- values ------------------------------------------------------------------
 
@@ -180,6 +182,7 @@ namespace {
 constexpr std::array k_method_names{""sv, "check"sv, "card"sv, "ach"sv, "wire"sv, "cash"sv, "other"sv};
 constexpr std::array k_adjustment_names{"credit"sv, "discount"sv, "writeoff"sv, "void"sv, "refund"sv, "reversal"sv};
 constexpr std::array k_event_names{"dispute"sv, "resolve"sv, "hold"sv, "release"sv, "override"sv};
+constexpr std::array k_arrangement_names{"promise"sv, "plan"sv};
 
 template <class E, std::size_t N>
 std::optional<E> from_name(const std::array<std::string_view, N>& names,
@@ -220,6 +223,9 @@ std::string_view to_string(AdjustmentKind k) {
 std::string_view to_string(EventKind k) {
   return k_event_names[static_cast<std::size_t>(k)];
 }
+std::string_view to_string(ArrangementKind k) {
+  return k_arrangement_names[static_cast<std::size_t>(k)];
+}
 std::optional<PaymentMethod> parse_payment_method(std::string_view text) {
   return from_name<PaymentMethod>(k_method_names, text, 1);
 }
@@ -228,6 +234,9 @@ std::optional<AdjustmentKind> parse_adjustment_kind(std::string_view text) {
 }
 std::optional<EventKind> parse_event_kind(std::string_view text) {
   return from_name<EventKind>(k_event_names, text);
+}
+std::optional<ArrangementKind> parse_arrangement_kind(std::string_view text) {
+  return from_name<ArrangementKind>(k_arrangement_names, text);
 }
 
 // ---- Books accessors -----------------------------------------------------------
@@ -602,6 +611,7 @@ private:
     case Table::adjustments: room(b.adjustments); break;
     case Table::events: room(b.events); break;
     case Table::notices: room(b.notices); break;
+    case Table::arrangements: room(b.arrangements); break;
     case Table::bank:
       room(b.bank_transactions);
       b.bank_index.reserve(n);
@@ -689,6 +699,10 @@ private:
   void adjustment_row(Row& r);
   void event_row(Row& r);
   void notice_row(Row& r);
+  void arrangement_row(Row& r);
+  // The invoices of a ';'-separated list (notices.csv, arrangements.csv);
+  // an id that is not an invoice's is a problem and left out.
+  std::vector<std::uint32_t> invoice_list(Row& r, int column);
   void bank_row(Row& r);
 
   // Checks `cur` against the currency of customer `c`.
@@ -744,8 +758,11 @@ bool Loader::read(Table table, Part part) {
   const auto& s = schema(table);
   const auto shown = m_books.dir.shown(s.file);
   auto opened = CsvReader::open(m_books.dir.file(s.file), shown);
-  if (!opened && may_be_missing(table))
-    return true;
+  if (!opened && s.optional && part.from == 0) {
+    std::error_code ec;
+    if (!std::filesystem::exists(m_books.dir.file(s.file), ec) && !ec)
+      return true; // books from before the file existed: no records
+  }
   if (!opened) {
     Diagnostic d;
     d.loc = {shown, 0, 0};
@@ -882,6 +899,7 @@ bool Loader::read(Table table, Part part) {
     case Table::adjustments: adjustment_row(row); break;
     case Table::events: event_row(row); break;
     case Table::notices: notice_row(row); break;
+    case Table::arrangements: arrangement_row(row); break;
     case Table::bank: bank_row(row); break;
     }
   };
@@ -1447,19 +1465,7 @@ void Loader::notice_row(Row& r) {
     n.fee = r.amount(n_fee, *cur, false, "fee").value_or(0);
     n.interest = r.amount(n_interest, *cur, false, "interest").value_or(0);
   }
-  auto list = r.get(n_invoices);
-  while (!list.empty()) {
-    const auto semi = list.find(';');
-    const auto one = list.substr(0, semi);
-    const auto ref = m_books.find_document(one);
-    if (!ref.valid() || ref.kind != DocKind::invoice)
-      r.problem(n_invoices, "unknown-document",
-                fmt::format("unknown invoice \"{}\"", one));
-    else
-      n.invoices.push_back(ref.index);
-    list = semi == std::string_view::npos ? std::string_view{}
-                                          : list.substr(semi + 1);
-  }
+  n.invoices = invoice_list(r, n_invoices);
   if (!id || !date || !cur || !r.ok)
     return;
   n.id = r.text(n_id);
@@ -1474,6 +1480,123 @@ void Loader::notice_row(Row& r) {
     return;
   }
   m_books.notices.push_back(std::move(n));
+}
+
+std::vector<std::uint32_t> Loader::invoice_list(Row& r, int column) {
+  std::vector<std::uint32_t> out;
+  auto list = r.get(column);
+  while (!list.empty()) {
+    const auto semi = list.find(';');
+    const auto one = list.substr(0, semi);
+    const auto ref = m_books.find_document(one);
+    if (!ref.valid() || ref.kind != DocKind::invoice)
+      r.problem(column, "unknown-document",
+                fmt::format("unknown invoice \"{}\"", one));
+    else
+      out.push_back(ref.index);
+    list = semi == std::string_view::npos ? std::string_view{}
+                                          : list.substr(semi + 1);
+  }
+  return out;
+}
+
+void Loader::arrangement_row(Row& r) {
+  using namespace col;
+  Arrangement a;
+  a.line = r.rec.line;
+  const auto id = r.id(r_id, "arrangement id");
+  const auto date = r.date(r_date, "date");
+  const auto kind = r.choice<ArrangementKind>(r_kind, k_arrangement_names, 0,
+                                              "arrangement kind", "kinds");
+  a.customer = r.customer(r_customer);
+  const auto cur = r.currency(r_currency);
+  if (cur) {
+    same_currency_as_customer(r, r_currency, a.customer, *cur);
+    if (const auto amount = r.amount(r_amount, *cur, true)) {
+      a.amount = *amount;
+      if (*amount <= 0)
+        r.problem(r_amount, "amount-not-positive",
+                  "an arrangement's amount must be more than zero");
+    }
+  }
+  const auto due = r.date(r_due, "due");
+  if (kind == ArrangementKind::promise) {
+    if (date && due && *due < *date)
+      r.problem(r_due, "date-order",
+                fmt::format("due {} is before the promise's date {}",
+                            format_date(*due), format_date(*date)));
+    for (const int c : {r_installments, r_every, r_invoices})
+      if (!r.get(c).empty())
+        r.problem(c, "value-unexpected",
+                  fmt::format("a promise has no {}",
+                              arrangement_columns[static_cast<unsigned>(c)]));
+  } else if (kind == ArrangementKind::plan) {
+    const auto n = r.get(r_installments);
+    std::uint32_t count = 0;
+    bool digits = !n.empty() && n.size() <= 3;
+    for (const char c : n) {
+      digits = digits && c >= '0' && c <= '9';
+      count = count * 10 + static_cast<std::uint32_t>(c - '0');
+    }
+    if (!digits || count < 1 || count > k_max_installments)
+      r.problem(r_installments, n.empty() ? "missing-value" : "value-syntax",
+                n.empty() ? std::string("a plan needs its installments")
+                          : fmt::format("installments \"{}\" is not a whole "
+                                        "number from 1 to {}",
+                                        n, k_max_installments));
+    a.installments = count;
+    if (const auto every = parse_interval(r.get(r_every)); every)
+      a.every = *every;
+    else if (r.get(r_every).empty())
+      r.problem(r_every, "missing-value", "a plan needs its interval (every)",
+                every.error().hint);
+    else
+      r.problem(r_every, "value-syntax", every.error().message,
+                every.error().hint);
+    if (date && due && !(*date < *due))
+      r.problem(r_due, "date-order",
+                fmt::format("the first instalment is due {}, not after the "
+                            "plan's date {}",
+                            format_date(*due), format_date(*date)));
+    if (r.get(r_invoices).empty())
+      r.problem(r_invoices, "missing-value",
+                "a plan names the invoices it pays");
+    a.invoices = invoice_list(r, r_invoices);
+    for (std::size_t k = 0; k < a.invoices.size(); ++k) {
+      const auto& inv = m_books.invoices[a.invoices[k]];
+      const auto listed = std::span(a.invoices).first(k);
+      if (std::find(listed.begin(), listed.end(), a.invoices[k]) !=
+          listed.end())
+        r.problem(r_invoices, "duplicate-invoice",
+                  fmt::format("invoice {} is listed twice", inv.id));
+      else if (a.customer != k_none && inv.customer != a.customer)
+        r.problem(r_invoices, "customer-mismatch",
+                  fmt::format("invoice {} is {}'s, not {}'s", inv.id,
+                              m_books.customers[inv.customer].id,
+                              m_books.customers[a.customer].id));
+      else if (date && *date < inv.date)
+        r.problem(r_invoices, "date-order",
+                  fmt::format("invoice {} is dated {}, after the plan",
+                              inv.id, format_date(inv.date)));
+    }
+  }
+  if (!id || !date || !kind || !cur || !due || !r.ok)
+    return;
+  a.id = r.text(r_id);
+  a.date = *date;
+  a.kind = *kind;
+  a.currency = *cur;
+  a.due = *due;
+  a.note = r.text(r_note);
+  const auto index = static_cast<std::uint32_t>(m_books.arrangements.size());
+  if (auto first = m_books.arrangement_index.insert(a.id, index)) {
+    r.problem(r_id, "duplicate-id",
+              fmt::format("duplicate arrangement id \"{}\": already used at "
+                          "{}:{}",
+                          a.id, r.file, m_books.arrangements[*first].line));
+    return;
+  }
+  m_books.arrangements.push_back(std::move(a));
 }
 
 void Loader::bank_row(Row& r) {
@@ -1679,6 +1802,7 @@ void read_on_two_threads(LoadResult& result, const LoadOptions& options) {
   first_half_read.count_down();
   event_loader.read(Table::events);
   event_loader.read(Table::notices);
+  event_loader.read(Table::arrangements);
   event_loader.read(Table::bank);
   thread.join();
   if (halves)
@@ -1711,6 +1835,7 @@ void read_with_lines(LoadResult& result, const LoadOptions& options) {
   loader.read(Table::allocations);
   loader.read(Table::events);
   loader.read(Table::notices);
+  loader.read(Table::arrangements);
   loader.read(Table::bank);
   thread.join();
   take_in(result, lines);

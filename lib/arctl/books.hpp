@@ -57,9 +57,10 @@ enum class Table : std::uint8_t {
   adjustments,
   events,
   notices,
+  arrangements,
   bank, // bank transactions imported from statements (bank.csv)
 };
-inline constexpr std::size_t k_table_count = 9;
+inline constexpr std::size_t k_table_count = 10;
 
 // The most columns a table of the books has.
 inline constexpr std::size_t k_max_columns = 24;
@@ -70,6 +71,9 @@ struct TableSchema {
   std::span<const std::string_view> columns; // in the order arctl writes them
   std::span<const std::string_view> required;
   bool append_only; // a fact file: only ever appended to
+  // A file that books made before arctl knew it lack: missing, it reads
+  // as empty, and the first record written creates it.
+  bool optional = false;
 };
 
 [[nodiscard]] const TableSchema& schema(Table table);
@@ -77,11 +81,6 @@ struct TableSchema {
 
 // The header row arctl writes for a new file of this table.
 [[nodiscard]] std::string header_line(Table table);
-
-// Whether the books may lack the file of `table`, which then reads as
-// empty: bank.csv, which books made before bank statements could be
-// imported do not have until the first import.
-[[nodiscard]] bool may_be_missing(Table table);
 
 // ---- values ----------------------------------------------------------------
 
@@ -111,14 +110,19 @@ enum class AdjustmentKind : std::uint8_t { credit, discount, writeoff, void_, re
 // override: an invoice issued past credit control (over the limit or on
 // hold), with the reason; it moves nothing.
 enum class EventKind : std::uint8_t { dispute, resolve, hold, release, override_ };
+// A promise to pay an amount by a date, or an instalment plan over invoices.
+enum class ArrangementKind : std::uint8_t { promise, plan };
 
 [[nodiscard]] std::string_view to_string(PaymentMethod m);
 [[nodiscard]] std::string_view to_string(AdjustmentKind k);
 [[nodiscard]] std::string_view to_string(EventKind k);
+[[nodiscard]] std::string_view to_string(ArrangementKind k);
 // The value named as in the books ("wire", "writeoff", "dispute").
 [[nodiscard]] std::optional<PaymentMethod> parse_payment_method(std::string_view text);
 [[nodiscard]] std::optional<AdjustmentKind> parse_adjustment_kind(std::string_view text);
 [[nodiscard]] std::optional<EventKind> parse_event_kind(std::string_view text);
+[[nodiscard]] std::optional<ArrangementKind>
+parse_arrangement_kind(std::string_view text);
 
 // ---- records ---------------------------------------------------------------
 // Every record keeps the line it was read from so any later finding can
@@ -217,6 +221,27 @@ struct Notice {
   std::uint32_t line = 0;
 };
 
+// The most instalments a plan may have.
+inline constexpr std::uint32_t k_max_installments = 120;
+
+// A promise to pay `amount` by `due`, or a plan paying `amount` of
+// `invoices` in `installments` instalments, the first due on `due` and
+// one every `every` after it (arrangements.hpp says what they do).
+struct Arrangement {
+  std::string_view id;
+  Date date;
+  ArrangementKind kind = ArrangementKind::promise;
+  std::uint32_t customer = k_none;
+  Currency currency;
+  std::int64_t amount = 0;
+  Date due;
+  std::uint32_t installments = 0; // plans only
+  Interval every;                 // plans only
+  std::vector<std::uint32_t> invoices; // plans only, as listed
+  std::string_view note;
+  std::uint32_t line = 0;
+};
+
 // One transaction on a bank account, as a statement reported it and
 // `arctl reconcile import` recorded it in bank.csv. `amount` is signed: a
 // credit (money in) is positive.
@@ -252,6 +277,7 @@ struct Books {
   Records<Adjustment> adjustments;
   Records<Event> events;
   Records<Notice> notices;
+  Records<Arrangement> arrangements;
   Records<BankTx> bank_transactions;
 
   IdIndex customer_index; // id -> index in customers
@@ -262,6 +288,7 @@ struct Books {
   IdIndex invoice_index;  // id -> index in invoices
   IdIndex document_index; // id -> packed DocRef of payments and adjustments
   IdIndex notice_index;
+  IdIndex arrangement_index;
   IdIndex bank_index; // id -> index in bank_transactions
   Arena arena;
 
@@ -305,8 +332,9 @@ struct LoadResult {
 // Reads arctl.toml and every CSV file of the books, on two threads.
 // Fails (ExitCode::data or no_input) only when nothing sensible can be
 // read: arctl.toml missing or invalid. Missing CSV files are problems, not
-// failures (but for those that may_be_missing). Problems come as a reading in sequence finds them: file by
-// file, each in line order, invoice-lines.csv last.
+// failures (but optional ones, which read as empty). Problems come as a
+// reading in sequence finds them: file by file, each in line order,
+// invoice-lines.csv last.
 [[nodiscard]] Result<LoadResult> load_books(const BooksDir& dir,
                                             const LoadOptions& options);
 

@@ -357,7 +357,7 @@ void Reader::read_invoice(const toml::table& t, Config& c) {
 void Reader::read_numbering(const toml::table& t, Config& c) {
   only_keys(t, "numbering.",
             {"invoice", "payment", "credit", "adjustment", "fee", "notice",
-             "bank"});
+             "arrangement", "bank"});
   const std::pair<std::string_view, std::string*> fields[] = {
       {"invoice", &c.numbering.invoice},
       {"payment", &c.numbering.payment},
@@ -365,6 +365,7 @@ void Reader::read_numbering(const toml::table& t, Config& c) {
       {"adjustment", &c.numbering.adjustment},
       {"fee", &c.numbering.fee},
       {"notice", &c.numbering.notice},
+      {"arrangement", &c.numbering.arrangement},
       {"bank", &c.numbering.bank}};
   for (auto [key, target] : fields) {
     const auto path = fmt::format("numbering.{}", key);
@@ -1010,6 +1011,7 @@ credit = "CM-{{year}}-{{seq:05}}"
 adjustment = "ADJ-{{year}}-{{seq:05}}"
 fee = "FEE-{{year}}-{{seq:05}}"       # charges: returned payments, dunning fees
 notice = "DUN-{{year}}-{{seq:05}}"    # dunning notices (notices.csv)
+arrangement = "ARR-{{year}}-{{seq:04}}"  # promises to pay, instalment plans
 bank = "BTX-{{year}}-{{seq:06}}"      # bank transactions (bank.csv)
 
 # One table per tax code. Rates are percentages written as strings, so they

@@ -40,6 +40,8 @@ struct Numbering {
   std::string adjustment = "ADJ-{year}-{seq:05}";
   std::string fee = "FEE-{year}-{seq:05}"; // invoices for fees and charges
   std::string notice = "DUN-{year}-{seq:05}"; // dunning notices
+  // Promises to pay and instalment plans (arrangements.csv).
+  std::string arrangement = "ARR-{year}-{seq:04}";
   std::string bank = "BTX-{year}-{seq:06}"; // bank transactions (bank.csv)
 };
 

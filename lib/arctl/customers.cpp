@@ -145,6 +145,9 @@ std::optional<std::string> first_fact(const Books& books,
   for (const auto& x : books.notices)
     if (x.customer == customer)
       return where(Table::notices, x.line);
+  for (const auto& x : books.arrangements)
+    if (x.customer == customer)
+      return where(Table::arrangements, x.line);
   return std::nullopt;
 }
 

@@ -51,9 +51,10 @@ plan_add_customer(const Books& books, const CustomerDraft& draft);
 // Changes the fields `draft` gives of customer draft.id, validated as for a
 // new customer. customers.csv is rewritten with only that record changed;
 // users' own columns keep their values. The currency of a customer with
-// invoices, payments, adjustments or notices cannot change: those facts are
-// in the old currency (ExitCode::usage, naming --currency). At least one
-// field must be given. An edit that changes nothing plans no change.
+// invoices, payments, adjustments, notices or arrangements cannot change:
+// those facts are in the old currency (ExitCode::usage, naming
+// --currency). At least one field must be given. An edit that changes
+// nothing plans no change.
 [[nodiscard]] Result<PlannedChange>
 plan_edit_customer(const Books& books, const CustomerDraft& draft);
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 
@@ -276,6 +277,55 @@ std::expected<Terms, ParseError> parse_terms(std::string_view text) {
     return terms_error(
         text, "the discount period cannot be longer than the net period");
   return terms;
+}
+
+std::string Interval::to_string() const {
+  const char unit_letter = unit == Unit::days    ? 'd'
+                           : unit == Unit::weeks ? 'w'
+                                                 : 'm';
+  return std::to_string(count) + unit_letter;
+}
+
+std::expected<Interval, ParseError> parse_interval(std::string_view text) {
+  const auto bad = [&] {
+    return std::unexpected(ParseError{
+        "interval \"" + std::string(text) + "\" is not valid",
+        "intervals look like 14d, 2w or 1m (days, weeks, months)"});
+  };
+  if (text.size() < 2 || text.size() > 4)
+    return bad();
+  Interval every;
+  switch (text.back()) {
+  case 'd': every.unit = Interval::Unit::days; break;
+  case 'w': every.unit = Interval::Unit::weeks; break;
+  case 'm': every.unit = Interval::Unit::months; break;
+  default: return bad();
+  }
+  unsigned n = 0;
+  for (const char c : text.substr(0, text.size() - 1)) {
+    if (c < '0' || c > '9')
+      return bad();
+    n = n * 10 + static_cast<unsigned>(c - '0');
+  }
+  if (n == 0)
+    return bad();
+  every.count = static_cast<std::uint16_t>(n);
+  return every;
+}
+
+Date step(Date first, Interval every, std::uint32_t k) {
+  const auto n = static_cast<int>(every.count) * static_cast<int>(k);
+  switch (every.unit) {
+  case Interval::Unit::days: return add_days(first, n);
+  case Interval::Unit::weeks: return add_days(first, 7 * n);
+  case Interval::Unit::months: break;
+  }
+  const auto month = date::year_month(first.year(), first.month()) +
+                     date::months(n);
+  const auto last = date::year_month_day_last(
+      month.year(), date::month_day_last(month.month()));
+  return Date{month.year(), month.month(),
+              std::min(first.day(), last.day())};
 }
 
 } // namespace arctl

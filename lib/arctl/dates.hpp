@@ -6,6 +6,7 @@
 
 #include <date/date.h>
 
+#include <cstdint>
 #include <expected>
 #include <optional>
 #include <string>
@@ -67,5 +68,25 @@ struct Terms {
 };
 
 [[nodiscard]] std::expected<Terms, ParseError> parse_terms(std::string_view text);
+
+// How often an instalment falls due: every N days, weeks or months
+// ("14d", "2w", "1m"), N from 1 to 999.
+struct Interval {
+  enum class Unit : std::uint8_t { days, weeks, months };
+  std::uint16_t count = 1;
+  Unit unit = Unit::months;
+
+  // Canonical text: "14d", "2w", "1m".
+  [[nodiscard]] std::string to_string() const;
+  friend bool operator==(const Interval&, const Interval&) = default;
+};
+
+[[nodiscard]] std::expected<Interval, ParseError>
+parse_interval(std::string_view text);
+
+// `first` moved on by `k` intervals. Months keep the day of `first`,
+// clamped to the end of a shorter month, and always count from `first`:
+// from 01-31 monthly, 02-28 (or 29), then 03-31, not 03-28.
+[[nodiscard]] Date step(Date first, Interval every, std::uint32_t k);
 
 } // namespace arctl

@@ -22,6 +22,11 @@ struct DunningItem {
   std::int64_t amount = 0;
   std::int64_t interest = 0; // for the days since its due date or since
                              // the last notice that charged it interest
+  Date due; // the invoice's due date, or that of the missed instalment
+  // For the unpaid part of a missed instalment of a plan: the plan (in
+  // Books::arrangements) and the instalment (1 for the first).
+  std::uint32_t arrangement = k_none;
+  std::uint32_t installment = 0;
 };
 
 struct DunningNotice {

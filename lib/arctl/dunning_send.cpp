@@ -323,12 +323,12 @@ Data letter_data(const Books& books, const DunningNotice& n,
     Data element;
     element.set("invoice", std::string(inv.id));
     element.set("date", format_date(inv.date));
-    element.set("due", format_date(inv.due));
+    element.set("due", format_date(item.due));
     element.set("days_past_due", std::to_string(item.days_past_due));
     element.set("amount", amount_text(item.amount, c));
     element.set("interest", amount_or_false(item.interest, c));
     element.set("text_row",
-                layout.row(inv.id, format_date(inv.date), format_date(inv.due),
+                layout.row(inv.id, format_date(inv.date), format_date(item.due),
                            std::to_string(item.days_past_due),
                            amount_text(item.amount, c)));
     items.push_back(element);
@@ -557,6 +557,57 @@ Result<DunningRun> prepare_dunning(const Books& books, DunningPlan plan,
     run.letters.push_back(std::move(letter));
   }
   return run;
+}
+
+Result<std::vector<LetterOutcome>>
+deliver_letters(const Books& books, const DunningRun& run,
+                const Delivery& delivery) {
+  std::vector<LetterOutcome> outcomes;
+  if (run.letters.empty())
+    return outcomes;
+  std::error_code ec;
+  std::filesystem::create_directories(delivery.out, ec);
+  if (ec)
+    return fail(ExitCode::cannot_write,
+                fmt::format("cannot create {}: {}", delivery.shown_out,
+                            ec.message()));
+  for (std::size_t k = 0; k < run.letters.size(); ++k) {
+    const auto& letter = run.letters[k];
+    const auto& customer =
+        books.customers[run.plan.notices[letter.notice].customer];
+    LetterOutcome outcome;
+    outcome.letter = k;
+    for (const auto& [ext, content] :
+         {std::pair{".txt", &letter.text}, std::pair{".html", &letter.html},
+          std::pair{".eml", &letter.message}}) {
+      const auto name = letter.id + ext;
+      auto shown = (std::filesystem::path(delivery.shown_out) / name).string();
+      auto file = OutputFile::create(delivery.out / name, shown);
+      if (!file)
+        return std::unexpected(std::move(file.error()));
+      file->write(*content);
+      if (auto ok = file->commit(); !ok)
+        return std::unexpected(std::move(ok.error()));
+      outcome.message_file = std::move(shown);
+    }
+    if (!delivery.mailer.empty()) {
+      if (!letter.has_address)
+        outcome.error = Error{ExitCode::data,
+                              fmt::format("notice {} to {} not sent: the "
+                                          "customer has no e-mail address in "
+                                          "customers.csv",
+                                          letter.id, customer.id),
+                              {}};
+      else if (auto ok = pipe_to_command(delivery.mailer, letter.message); !ok)
+        outcome.error =
+            Error{ok.error().exit,
+                  fmt::format("notice {} to {} not sent: {}", letter.id,
+                              customer.id, ok.error().message),
+                  {}};
+    }
+    outcomes.push_back(std::move(outcome));
+  }
+  return outcomes;
 }
 
 Result<PlannedChange> record_dunning(const Books& books, const Ledger& ledger,

@@ -12,6 +12,8 @@
 #include "arctl/transaction.hpp"
 
 #include <cstdint>
+#include <filesystem>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -49,6 +51,33 @@ struct SendOptions {
 [[nodiscard]] Result<DunningRun> prepare_dunning(const Books& books,
                                                  DunningPlan plan,
                                                  const SendOptions& options);
+
+// Where letters go: a folder for their files and, optionally, a mail
+// command (its words; mail.hpp split_command) to pipe each message to.
+struct Delivery {
+  std::filesystem::path out;
+  std::string shown_out; // how to name the folder in messages
+  std::vector<std::string> mailer;
+};
+
+// What became of one letter.
+struct LetterOutcome {
+  std::size_t letter = 0; // in run.letters
+  std::string message_file; // the .eml written
+  std::optional<Error> error; // why it was not sent; none: it went out
+};
+
+// Writes each letter of `run` into delivery.out as NOTICE.txt, .html and
+// .eml (each whole: a temporary file renamed) and, with a mail command,
+// pipes its message to the command (mail.hpp pipe_to_command). A letter
+// goes out when its files are written and the command, if any, accepted
+// it; a letter to a customer without an e-mail address is not mailed
+// (ExitCode::data) and a message the command refused is an outcome with
+// its error (ExitCode::unavailable). Fails only when the folder or a file
+// cannot be written (ExitCode::cannot_write), before the letters after it.
+[[nodiscard]] Result<std::vector<LetterOutcome>>
+deliver_letters(const Books& books, const DunningRun& run,
+                const Delivery& delivery);
 
 // The change recording the letters of `run` whose indexes are in `sent`
 // (indexes into run.letters): one row of notices.csv each; with

@@ -125,6 +125,18 @@ void render_to(std::string& out, const TableData& t, Format format) {
   }
 }
 
+void append_indented(std::string& out, std::string_view text,
+                     std::string_view prefix) {
+  while (!text.empty()) {
+    auto line = text.substr(0, text.find('\n'));
+    if (line.size() < text.size())
+      line = text.substr(0, line.size() + 1); // with its line ending
+    out += prefix;
+    out += line;
+    text.remove_prefix(line.size());
+  }
+}
+
 std::string render(const TableData& t, Format format) {
   std::string out;
   render_to(out, t, format);

@@ -34,6 +34,11 @@ struct TableData {
 // The same, appended to `out`.
 void render_to(std::string& out, const TableData& table, Format format);
 
+// `text` appended to `out` with `prefix` before each of its lines: an
+// aligned table under a heading.
+void append_indented(std::string& out, std::string_view text,
+                     std::string_view prefix = "  ");
+
 struct Style {
   bool color = false; // ANSI colours (only ever on a terminal)
 };

@@ -134,7 +134,7 @@ Result<void> RecordAppender::append(Table table,
   auto& header = m_headers[t];
   if (!header) {
     auto read = read_header(m_dir, table);
-    if (!read && may_be_missing(table) &&
+    if (!read && schema(table).optional &&
         !std::filesystem::exists(m_dir.file(schema(table).file))) {
       const auto& columns = schema(table).columns;
       read = TableHeader{table, m_dir.shown(schema(table).file),

@@ -57,8 +57,8 @@ public:
       : m_dir(dir), m_plan(plan) {}
 
   // A fact passes its date (checked against the lock date on commit);
-  // master data passes none. The file of a table that may_be_missing and
-  // is missing is created, with the header arctl writes.
+  // master data passes none. The file of an optional table (TableSchema)
+  // that is missing is created, with the header arctl writes.
   [[nodiscard]] Result<void> append(Table table,
                                     std::span<const FieldValue> values,
                                     std::optional<Date> date = std::nullopt);

@@ -21,7 +21,7 @@ namespace {
 
 // Bumped whenever what a snapshot holds changes meaning without changing
 // the size of a record.
-constexpr std::uint64_t k_format = 1;
+constexpr std::uint64_t k_format = 3; // 2: arrangements, 3: bank.csv
 constexpr std::array<char, 8> k_magic{'A', 'R', 'C', 'T', 'L', 'S', 'N', 'P'};
 constexpr std::uint64_t k_align = 4096;
 
@@ -65,6 +65,27 @@ struct NoticeRecord {
 };
 auto views(NoticeRecord& n) { return std::array{&n.id, &n.level}; }
 
+// An arrangement without its list of invoices, which follows all of them.
+struct ArrangementRecord {
+  std::string_view id;
+  Date date;
+  ArrangementKind kind = ArrangementKind::promise;
+  std::uint32_t customer = k_none;
+  Currency currency;
+  std::int64_t amount = 0;
+  Date due;
+  std::uint32_t installments = 0;
+  Interval every;
+  std::uint64_t first = 0, count = 0; // in the list of plans' invoices
+  std::string_view note;
+  std::uint32_t line = 0;
+};
+auto views(ArrangementRecord& a) { return std::array{&a.id, &a.note}; }
+
+// The id indexes, in the order of their sections: customers, invoices,
+// documents, notices, arrangements, bank transactions.
+constexpr std::size_t k_indexes = 6;
+
 template <class T>
 concept WithText = requires(T& t) { views(t); };
 
@@ -74,9 +95,9 @@ constexpr std::uint64_t layout_fingerprint() {
   for (std::uint64_t n :
        {sizeof(Customer), alignof(Customer), sizeof(Invoice), sizeof(Payment),
         sizeof(Allocation), sizeof(Adjustment), sizeof(Event),
-        sizeof(NoticeRecord), sizeof(BankTx), sizeof(InvoiceState),
-        sizeof(SourceState), sizeof(CustomerState), sizeof(std::string_view),
-        sizeof(Date),
+        sizeof(NoticeRecord), sizeof(ArrangementRecord), sizeof(BankTx),
+        sizeof(InvoiceState), sizeof(SourceState), sizeof(CustomerState),
+        sizeof(std::string_view), sizeof(Date),
         sizeof(FileStamp)})
     h = (h ^ n) * 0x100000001b3ull;
   return h;
@@ -84,12 +105,9 @@ constexpr std::uint64_t layout_fingerprint() {
 
 static_assert(Plain<Customer> && Plain<Invoice> && Plain<Payment> &&
               Plain<Allocation> && Plain<Adjustment> && Plain<Event> &&
-              Plain<NoticeRecord> && Plain<BankTx> && Plain<InvoiceState> &&
+              Plain<NoticeRecord> && Plain<ArrangementRecord> &&
+              Plain<BankTx> && Plain<InvoiceState> &&
               Plain<SourceState> && Plain<CustomerState>);
-
-// The id indexes kept: customers, invoices, documents, notices, bank
-// transactions.
-constexpr std::size_t k_indexes = 5;
 
 enum Section : std::size_t {
   text,
@@ -101,12 +119,14 @@ enum Section : std::size_t {
   events,
   notices,
   notice_invoices,
+  arrangements,
+  arrangement_invoices,
   bank_transactions,
   ledger_invoices,
   ledger_payments,
   ledger_credits,
   ledger_customers,
-  index_tags,                  // the indexes' tags, then their slots
+  index_tags,                  // the indexes: tags, then slots
   index_slots = index_tags + k_indexes,
   k_sections = index_slots + k_indexes,
 };
@@ -499,9 +519,19 @@ bool write_all(int fd, const Books& books, const Ledger& end,
     notice_invoices.insert(notice_invoices.end(), n.invoices.begin(),
                            n.invoices.end());
   }
+  std::vector<ArrangementRecord> arrangements;
+  std::vector<std::uint32_t> arrangement_invoices;
+  for (const auto& a : books.arrangements) {
+    arrangements.push_back({a.id, a.date, a.kind, a.customer, a.currency,
+                            a.amount, a.due, a.installments, a.every,
+                            arrangement_invoices.size(), a.invoices.size(),
+                            a.note, a.line});
+    arrangement_invoices.insert(arrangement_invoices.end(), a.invoices.begin(),
+                                a.invoices.end());
+  }
   const IdIndex* indexes[] = {&books.customer_index, &books.invoice_index,
                               &books.document_index, &books.notice_index,
-                              &books.bank_index};
+                              &books.arrangement_index, &books.bank_index};
   static_assert(std::size(indexes) == k_indexes);
   bool ok = w.text(books.arena) &&
             w.section(customers, std::span<const Customer>(books.customers)) &&
@@ -515,6 +545,10 @@ bool write_all(int fd, const Books& books, const Ledger& end,
             w.section(Section::notices, std::span<const NoticeRecord>(notices)) &&
             w.section(Section::notice_invoices,
                       std::span<const std::uint32_t>(notice_invoices)) &&
+            w.section(Section::arrangements,
+                      std::span<const ArrangementRecord>(arrangements)) &&
+            w.section(Section::arrangement_invoices,
+                      std::span<const std::uint32_t>(arrangement_invoices)) &&
             w.section(Section::bank_transactions,
                       std::span<const BankTx>(books.bank_transactions)) &&
             w.section(ledger_invoices,
@@ -635,6 +669,8 @@ bool sections_fit(const Header& header) {
          fits(adjustments, sizeof(Adjustment)) && fits(events, sizeof(Event)) &&
          fits(notices, sizeof(NoticeRecord)) &&
          fits(notice_invoices, sizeof(std::uint32_t)) &&
+         fits(arrangements, sizeof(ArrangementRecord)) &&
+         fits(arrangement_invoices, sizeof(std::uint32_t)) &&
          fits(bank_transactions, sizeof(BankTx)) &&
          fits(ledger_invoices, sizeof(InvoiceState)) &&
          fits(ledger_payments, sizeof(SourceState)) &&
@@ -665,19 +701,29 @@ bool take_over(const Header& header, const std::shared_ptr<Adopted>& mapping,
   in.into(ledger_customers, end.customers);
   IdIndex* indexes[] = {&books.customer_index, &books.invoice_index,
                         &books.document_index, &books.notice_index,
-                        &books.bank_index};
+                        &books.arrangement_index, &books.bank_index};
   static_assert(std::size(indexes) == k_indexes);
   for (std::size_t i = 0; i < k_indexes; ++i)
     in.index(i, *indexes[i]);
+  // The part of a list of invoices that a record names, within the list.
+  const auto part = [](std::span<const std::uint32_t> list, std::uint64_t first,
+                       std::uint64_t count) {
+    const auto from = std::min<std::size_t>(first, list.size());
+    const auto items = list.subspan(
+        from, std::min<std::size_t>(count, list.size() - from));
+    return std::vector<std::uint32_t>(items.begin(), items.end());
+  };
   const auto list = in.of<const std::uint32_t>(notice_invoices);
-  for (const auto& n : in.of<const NoticeRecord>(notices)) {
-    const auto invoices_of = list.subspan(
-        std::min<std::size_t>(n.first, list.size()),
-        std::min<std::size_t>(n.count, list.size() - std::min<std::size_t>(n.first, list.size())));
+  for (const auto& n : in.of<const NoticeRecord>(notices))
     books.notices.push_back({n.id, n.date, n.customer, n.level,
-                             {invoices_of.begin(), invoices_of.end()},
-                             n.amount, n.fee, n.interest, n.currency, n.line});
-  }
+                             part(list, n.first, n.count), n.amount, n.fee,
+                             n.interest, n.currency, n.line});
+  const auto plans = in.of<const std::uint32_t>(arrangement_invoices);
+  for (const auto& a : in.of<const ArrangementRecord>(arrangements))
+    books.arrangements.push_back({a.id, a.date, a.kind, a.customer,
+                                  a.currency, a.amount, a.due, a.installments,
+                                  a.every, part(plans, a.first, a.count),
+                                  a.note, a.line});
   const auto text = in.of<char>(Section::text);
   if (!text.empty())
     SnapshotAccess::adopt(books.arena,

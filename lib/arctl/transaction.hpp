@@ -55,7 +55,7 @@ public:
   void append(Table table, std::string record,
               std::optional<Date> date = std::nullopt);
   // Appends one record to the file of `table` where it does not exist yet
-  // (a table that may_be_missing): the file is created with its header row.
+  // (an optional table, TableSchema): the file is created with its header row.
   void append_new(Table table, std::string record,
                   std::optional<Date> date = std::nullopt);
   // Creates a file that must not exist yet.

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <deque>
 
 #include "temp_books.hpp"
@@ -78,7 +79,7 @@ TEST_CASE("new books from init are clean") {
   auto r = run_check(b.dir(), {});
   REQUIRE(r.has_value());
   CHECK(r->findings.empty());
-  CHECK(r->files == 10);
+  CHECK(r->files == 11);
 }
 
 TEST_CASE("consistent facts are read into records and pass every rule") {
@@ -539,7 +540,7 @@ TEST_CASE("books without bank.csv read as books without bank transactions") {
   auto r = run_check(b.dir(), {});
   REQUIRE(r.has_value());
   CHECK(r->findings.empty());
-  CHECK(r->files == 9);
+  CHECK(r->files == 10);
 }
 
 TEST_CASE("bad bank transactions are reported at their line and column") {
@@ -582,4 +583,98 @@ TEST_CASE("a bank transaction imported twice is found by check") {
   CHECK(found[0].message ==
         "bank transaction BTX-3 is BTX-1 again (the same fingerprint, at "
         "bank.csv:2)");
+}
+
+// ---- arrangements.csv -----------------------------------------------------
+
+namespace {
+
+// ACME and BETA with an invoice each.
+struct ArrangementBooks : TempBooks {
+  ArrangementBooks() {
+    add("customers.csv", "ACME,Acme Corp,,,,,,,\nBETA,Beta Ltd,,EUR,,,,,\n");
+    add("invoices.csv",
+        "INV-1,ACME,2026-01-01,2026-01-31,USD,,100.00,0.00,100.00,,\n"
+        "INV-2,BETA,2026-01-01,2026-01-31,EUR,,100.00,0.00,100.00,,\n"
+        "INV-3,ACME,2026-03-01,2026-03-31,USD,,100.00,0.00,100.00,,\n");
+  }
+};
+
+std::string problems(const TempBooks& b) {
+  auto loaded = load_books(b.dir(), {});
+  REQUIRE(loaded.has_value());
+  std::string out;
+  for (const auto& d : loaded->problems)
+    out += fmt::format("{}:{}:{} {} {}\n", d.loc.file, d.loc.line,
+                       d.loc.column, d.code, d.message);
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("arrangements.csv is read and checked row by row") {
+  ArrangementBooks b;
+  SUBCASE("good rows") {
+    b.add("arrangements.csv",
+          "ARR-1,2026-02-10,promise,ACME,USD,50.00,2026-02-28,,,,call 2/9\n"
+          "ARR-2,2026-02-10,plan,ACME,USD,100.00,2026-03-01,3,2w,INV-1,\n");
+    CHECK(problems(b).empty());
+    const auto books = b.open();
+    REQUIRE(books->arrangements.size() == 2);
+    const auto& plan = books->arrangements[1];
+    CHECK(plan.kind == ArrangementKind::plan);
+    CHECK(plan.installments == 3);
+    CHECK(plan.every == Interval{2, Interval::Unit::weeks});
+    CHECK(plan.invoices == std::vector<std::uint32_t>{0});
+    CHECK(books->arrangement_index.find("ARR-1") == 0u);
+  }
+  SUBCASE("bad rows, each problem with its line and column") {
+    b.add("arrangements.csv",
+          "ARR-1,2026-02-10,promise,NOPE,USD,50.00,2026-02-28,,,,\n"
+          "ARR-2,2026-02-10,promise,ACME,USD,0,2026-02-01,,,,\n"
+          "ARR-3,2026-02-10,pledge,ACME,USD,5,2026-02-28,,,,\n"
+          "ARR-4,2026-02-10,promise,ACME,EUR,5.001,2026-02-28,2,,,\n"
+          "ARR-5,2026-02-10,plan,ACME,USD,100.00,2026-02-10,0,1y,INV-2;INV-9,\n"
+          "ARR-6,2026-02-10,plan,ACME,USD,100.00,2026-03-01,2,1m,INV-1;INV-1;INV-3,\n"
+          "ARR-7,2026-02-10,plan,ACME,USD,100.00,2026-03-01,2,1m,,\n"
+          "ARR-8,2026-02-10,promise,ACME,USD,5,2026-02-28,,,,\n"
+          "ARR-8,2026-02-11,promise,ACME,USD,5,2026-02-28,,,,\n");
+    CHECK(problems(b) ==
+          "arrangements.csv:2:26 unknown-customer unknown customer \"NOPE\"\n"
+          "arrangements.csv:3:35 amount-not-positive an arrangement's amount "
+          "must be more than zero\n"
+          "arrangements.csv:3:37 date-order due 2026-02-01 is before the "
+          "promise's date 2026-02-10\n"
+          "arrangements.csv:4:18 value-unknown arrangement kind \"pledge\" is "
+          "not known\n"
+          "arrangements.csv:5:31 currency-mismatch currency EUR differs from "
+          "customer ACME's currency USD\n"
+          "arrangements.csv:5:35 amount-syntax amount \"5.001\" has 3 "
+          "decimals but EUR allows 2\n"
+          "arrangements.csv:5:52 value-unexpected a promise has no "
+          "installments\n"
+          "arrangements.csv:6:50 value-syntax installments \"0\" is not a "
+          "whole number from 1 to 120\n"
+          "arrangements.csv:6:52 value-syntax interval \"1y\" is not valid\n"
+          "arrangements.csv:6:39 date-order the first instalment is due "
+          "2026-02-10, not after the plan's date 2026-02-10\n"
+          "arrangements.csv:6:55 unknown-document unknown invoice \"INV-9\"\n"
+          "arrangements.csv:6:55 customer-mismatch invoice INV-2 is BETA's, "
+          "not ACME's\n"
+          "arrangements.csv:7:55 duplicate-invoice invoice INV-1 is listed "
+          "twice\n"
+          "arrangements.csv:7:55 date-order invoice INV-3 is dated "
+          "2026-03-01, after the plan\n"
+          "arrangements.csv:8:55 missing-value a plan names the invoices it "
+          "pays\n"
+          "arrangements.csv:10:1 duplicate-id duplicate arrangement id "
+          "\"ARR-8\": already used at arrangements.csv:9\n");
+    // arctl check finds them too (and that the invoices have no lines).
+    const auto r = run_check(b.dir(), {});
+    REQUIRE(r.has_value());
+    CHECK(std::count_if(r->findings.begin(), r->findings.end(),
+                        [](const Diagnostic& d) {
+                          return d.loc.file == "arrangements.csv";
+                        }) == 16);
+  }
 }

@@ -284,3 +284,35 @@ TEST_CASE("a date pattern needs a day, a month and a year of known fields") {
         "has an unknown field %b; use %d, %m, %Y, %y or %%");
   CHECK(*date_pattern_problem("%d.%m.%Y%") == "ends in a lone '%'");
 }
+
+TEST_CASE("monthly instalments keep their day, clamped to the month's end") {
+  const Interval monthly{1, Interval::Unit::months};
+  SUBCASE("from the 31st") {
+    const auto first = day("2026-01-31");
+    CHECK(format_date(step(first, monthly, 1)) == "2026-02-28");
+    CHECK(format_date(step(first, monthly, 2)) == "2026-03-31");
+    CHECK(format_date(step(first, monthly, 3)) == "2026-04-30");
+    CHECK(format_date(step(first, monthly, 12)) == "2027-01-31");
+  }
+  SUBCASE("in a leap year") {
+    CHECK(format_date(step(day("2028-01-30"), monthly, 1)) == "2028-02-29");
+  }
+  SUBCASE("weeks and days") {
+    CHECK(format_date(step(day("2026-12-29"), {2, Interval::Unit::weeks}, 1)) ==
+          "2027-01-12");
+    CHECK(format_date(step(day("2026-02-20"), {14, Interval::Unit::days}, 2)) ==
+          "2026-03-20");
+    const Interval quarterly{3, Interval::Unit::months};
+    CHECK(format_date(step(day("2026-11-30"), quarterly, 1)) == "2027-02-28");
+  }
+}
+
+TEST_CASE("intervals are written Nd, Nw or Nm") {
+  CHECK(parse_interval("1m")->to_string() == "1m");
+  CHECK(parse_interval("14d")->unit == Interval::Unit::days);
+  CHECK(parse_interval("2w")->count == 2);
+  CHECK(parse_interval("999d").has_value());
+  for (const auto* bad : {"", "m", "0m", "1y", "1 m", "1000d", "-1m", "m1"})
+    CHECK_FALSE(parse_interval(bad).has_value());
+  CHECK(parse_interval("1y").error().message == "interval \"1y\" is not valid");
+}

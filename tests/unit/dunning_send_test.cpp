@@ -278,3 +278,43 @@ TEST_CASE("the built-in letters use only documented variables") {
     }
   }
 }
+
+TEST_CASE("letters are written, and mailed when a command is given") {
+  SendBooks b;
+  auto books = b.open();
+  const auto ledger = compute_ledger(*books, day("2026-02-10"));
+  auto run = prepare_dunning(*books, plan_dunning(*books, ledger, {}), {});
+  REQUIRE(run.has_value());
+  const auto out = b.path() / "letters";
+
+  SUBCASE("without a mail command every letter goes out as files") {
+    const auto outcomes = deliver_letters(*books, *run, {out, "letters", {}});
+    REQUIRE(outcomes.has_value());
+    REQUIRE(outcomes->size() == 2);
+    CHECK_FALSE((*outcomes)[0].error);
+    CHECK_FALSE((*outcomes)[1].error);
+    CHECK((*outcomes)[0].message_file == "letters/DUN-2026-00001.eml");
+    CHECK(b.read("letters/DUN-2026-00001.txt") == run->letters[0].text);
+    CHECK(b.read("letters/DUN-2026-00002.html") == run->letters[1].html);
+    CHECK(b.read("letters/DUN-2026-00001.eml") == run->letters[0].message);
+  }
+  SUBCASE("a refused message and a customer without an address") {
+    const auto outcomes =
+        deliver_letters(*books, *run, {out, "letters", {"false"}});
+    REQUIRE(outcomes.has_value());
+    REQUIRE((*outcomes)[0].error);
+    CHECK((*outcomes)[0].error->exit == ExitCode::unavailable);
+    CHECK((*outcomes)[0].error->message ==
+          "notice DUN-2026-00001 to ACME not sent: false exited with status 1");
+    REQUIRE((*outcomes)[1].error);
+    CHECK((*outcomes)[1].error->exit == ExitCode::data);
+    CHECK(std::filesystem::exists(out / "DUN-2026-00002.eml"));
+  }
+  SUBCASE("a folder that cannot be made") {
+    b.write("blocked", "a file, not a folder\n");
+    const auto outcomes =
+        deliver_letters(*books, *run, {b.path() / "blocked/x", "blocked/x", {}});
+    REQUIRE_FALSE(outcomes.has_value());
+    CHECK(outcomes.error().exit == ExitCode::cannot_write);
+  }
+}

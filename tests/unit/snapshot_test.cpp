@@ -90,6 +90,12 @@ std::string describe(const Books& b, const Ledger& l) {
     out += fmt::format("N {} {} {} {} {} {} {} {} {}\n", n.id, d(n.date),
                        n.customer, n.level, fmt::join(n.invoices, "/"),
                        n.amount, n.fee, n.interest, n.line);
+  for (const auto& a : b.arrangements)
+    out += fmt::format("R {} {} {} {} {} {} {} {} {} {} {} {} {}\n", a.id,
+                       d(a.date), to_string(a.kind), a.customer,
+                       a.currency.name(), a.amount, d(a.due), a.installments,
+                       a.every.to_string(), fmt::join(a.invoices, "/"), a.note,
+                       a.line, b.arrangement_index.find(a.id).value_or(99));
   for (const auto& t : b.bank_transactions)
     out += fmt::format("B {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} "
                        "{} {} {}\n",
@@ -139,6 +145,11 @@ std::unique_ptr<Books> from_snapshot(const OldBooks& b, Ledger* end = nullptr) {
 
 TEST_CASE("a snapshot gives back the books and ledger it was made from") {
   OldBooks b;
+  std::ofstream(b.books() / "arrangements.csv", std::ios::app)
+      << "ARR-1,2026-09-01,promise,PECAN,USD,50.00,2026-09-15,,,,by phone\n"
+         "ARR-2,2026-09-01,plan,COLORADO,USD,900.00,2026-10-01,3,2w,"
+         "INV-2026-0018;INV-2026-0033,\n";
+  b.settle();
   write_snapshot_of(b);
   const auto expected = fresh(b);
   {
@@ -148,6 +159,7 @@ TEST_CASE("a snapshot gives back the books and ledger it was made from") {
     CHECK(describe(*books, end) == expected);
     CHECK(books->customers.size() > 3);
     CHECK(!books->events.empty());
+    CHECK(books->arrangements.size() == 2);
     // Mapped once per process: while these books live, a second reading
     // of the same books comes from their files.
     CHECK(from_snapshot(b) == nullptr);

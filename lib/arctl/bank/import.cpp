@@ -196,7 +196,6 @@ private:
     Numberer numbers(m_books);
     RecordAppender appender(m_books.dir, plan.planned);
     const bool create =
-        may_be_missing(Table::bank) &&
         !std::filesystem::exists(m_books.dir.file(schema(Table::bank).file));
     for (auto& r : reads) {
       // A bank's id identifies a transaction only if the file gives it to

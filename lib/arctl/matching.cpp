@@ -1,0 +1,688 @@
+#include "arctl/matching.hpp"
+
+#include "arctl/posting.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cctype>
+
+namespace arctl {
+
+namespace {
+
+constexpr std::array k_rules{
+    MatchRule::reference,      MatchRule::reference_discount,
+    MatchRule::reference_short, MatchRule::reference_partial,
+    MatchRule::account_amount, MatchRule::name_amount,
+    MatchRule::combination,    MatchRule::customer_only,
+};
+constexpr std::array<std::string_view, k_match_rule_count> k_rule_names{
+    "reference",      "reference-discount", "reference-short",
+    "reference-partial", "account-amount",  "name-amount",
+    "combination",    "customer-only",
+};
+
+bool is_alnum(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0;
+}
+
+// Words that say what kind of company it is, not which.
+constexpr std::array<std::string_view, 28> k_name_noise{
+    "llc",  "inc", "ltd",  "gmbh", "co",  "corp", "corporation",
+    "company", "the", "and", "plc", "sa", "ag",  "bv",
+    "nv",   "pllc", "llp", "lp",  "limited", "incorporated", "kg",
+    "mbh",  "srl", "sarl", "oy",  "ab",  "as",  "pty"};
+
+std::uint32_t trigram(std::string_view s, std::size_t at) {
+  return static_cast<std::uint32_t>(static_cast<unsigned char>(s[at])) << 16 |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(s[at + 1])) << 8 |
+         static_cast<unsigned char>(s[at + 2]);
+}
+
+// The distinct trigrams of a normalised name, padded with a space at both
+// ends so that short names still have some; sorted.
+std::vector<std::uint32_t> trigrams_of(std::string_view name) {
+  std::vector<std::uint32_t> out;
+  if (name.empty())
+    return out;
+  const std::string padded = " " + std::string(name) + " ";
+  for (std::size_t i = 0; i + 3 <= padded.size(); ++i)
+    out.push_back(trigram(padded, i));
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+int dice(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b) {
+  if (a.empty() || b.empty())
+    return 0;
+  std::size_t common = 0;
+  for (std::size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+    if (a[i] == b[j]) {
+      ++common;
+      ++i;
+      ++j;
+    } else if (a[i] < b[j]) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  return static_cast<int>(200 * common / (a.size() + b.size()));
+}
+
+std::string account_key(std::string_view account) {
+  std::string key;
+  for (const char c : account)
+    if (is_alnum(c))
+      key += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return key;
+}
+
+// The text's words, split at spaces and at punctuation that does not join
+// the parts of a document number ('-', '/', '.', '_' do).
+std::vector<std::string_view> words_of(std::string_view text) {
+  std::vector<std::string_view> words;
+  std::size_t i = 0;
+  const auto joins = [](char c) {
+    return is_alnum(c) || c == '-' || c == '/' || c == '.' || c == '_';
+  };
+  while (i < text.size()) {
+    while (i < text.size() && !joins(text[i]))
+      ++i;
+    auto end = i;
+    while (end < text.size() && joins(text[end]))
+      ++end;
+    if (end > i)
+      words.push_back(text.substr(i, end - i));
+    i = end;
+  }
+  return words;
+}
+
+// The key without its leading letters: "INV202618" -> "202618".
+std::string_view digits_key(std::string_view key) {
+  std::size_t i = 0;
+  while (i < key.size() && std::isalpha(static_cast<unsigned char>(key[i])))
+    ++i;
+  return key.substr(i);
+}
+
+std::string money(std::int64_t minor, Currency c) {
+  return fmt::format("{} {}", c.name(), Money{minor, c}.to_display());
+}
+
+class Matcher {
+public:
+  Matcher(const MatchIndex& index, const MatchOptions& options)
+      : m_index(index), m_books(index.books()), m_ledger(index.ledger()),
+        m_options(options) {}
+
+  MatchProposal match(std::size_t k, const BankCredit& credit);
+
+private:
+  struct Evidence {
+    std::vector<std::uint32_t> named;      // open invoices named, same currency
+    std::uint32_t named_customer = k_none; // their customer
+    std::uint32_t by_account = k_none;
+    std::uint32_t by_name = k_none;
+    int name_score = 0;
+  };
+
+  std::optional<MatchProposal> try_rule(MatchRule rule, const BankCredit& c,
+                                        const Evidence& e);
+  std::optional<MatchProposal> by_reference(MatchRule rule,
+                                            const BankCredit& c,
+                                            const Evidence& e);
+  std::optional<MatchProposal> by_amount(MatchRule rule, const BankCredit& c,
+                                         std::uint32_t customer);
+  std::optional<MatchProposal> by_combination(const BankCredit& c,
+                                              std::uint32_t customer);
+
+  [[nodiscard]] std::int64_t open(std::uint32_t invoice) const {
+    const auto& s = m_ledger.invoices[invoice];
+    if (!s.disputed)
+      return s.open;
+    return s.disputed_part > 0 ? std::max<std::int64_t>(0, s.open - s.disputed_part)
+                               : 0;
+  }
+  [[nodiscard]] std::string_view id_of(std::uint32_t invoice) const {
+    return m_books.invoices[invoice].id;
+  }
+  [[nodiscard]] std::string_view customer_id(std::uint32_t c) const {
+    return m_books.customers[c].id;
+  }
+  // How the payer evidence bears on `customer`: corroborates, contradicts
+  // or says nothing; for confidences and reasons.
+  [[nodiscard]] int payer_agrees(const Evidence& e, std::uint32_t customer) const {
+    const bool any = e.by_account != k_none || e.by_name != k_none;
+    if (e.by_account == customer || e.by_name == customer)
+      return 1;
+    return any ? -1 : 0;
+  }
+  void payer_evidence(const BankCredit& c, const Evidence& e,
+                      MatchProposal& p) const;
+
+  const MatchIndex& m_index;
+  const Books& m_books;
+  const Ledger& m_ledger;
+  const MatchOptions& m_options;
+};
+
+void Matcher::payer_evidence(const BankCredit& c, const Evidence& e,
+                             MatchProposal& p) const {
+  if (e.by_account != k_none)
+    p.evidence.push_back(fmt::format("the payer's account {} is {}'s, from "
+                                     "earlier payments",
+                                     c.account, customer_id(e.by_account)));
+  if (e.by_name != k_none)
+    p.evidence.push_back(fmt::format(
+        "the payer's name \"{}\" is like {}'s, \"{}\" ({}% alike)", c.name,
+        customer_id(e.by_name), m_books.customers[e.by_name].name,
+        e.name_score));
+}
+
+std::optional<MatchProposal> Matcher::by_reference(MatchRule rule,
+                                                   const BankCredit& c,
+                                                   const Evidence& e) {
+  if (e.named.empty())
+    return std::nullopt;
+  std::int64_t open_sum = 0;
+  for (const auto inv : e.named)
+    open_sum += open(inv);
+  if (open_sum <= 0)
+    return std::nullopt;
+  MatchProposal p;
+  p.customer = e.named_customer;
+  std::vector<std::string> ids;
+  for (const auto inv : e.named)
+    ids.emplace_back(id_of(inv));
+  const auto names = fmt::format("{}", fmt::join(ids, ", "));
+  const int agree = payer_agrees(e, e.named_customer);
+  // A payer known to be someone else lowers the confidence: a third party
+  // may pay, but it is worth a look.
+  const int bonus = agree > 0 ? 2 : agree < 0 ? -10 : 0;
+  // Applications in order, as much as is open, until the money runs out.
+  const auto apply_in_order = [&](std::int64_t money_left) {
+    for (const auto inv : e.named) {
+      const auto take = std::min(open(inv), money_left);
+      if (take > 0)
+        p.applications.push_back({inv, take, 0, 0});
+      money_left -= take;
+    }
+    return money_left;
+  };
+  switch (rule) {
+  case MatchRule::reference:
+    if (c.amount != open_sum)
+      return std::nullopt;
+    apply_in_order(c.amount);
+    p.confidence = 97 + bonus;
+    p.reason = fmt::format("the remittance names {}, open {} in all, and the "
+                           "amount is exactly that",
+                           names, money(open_sum, c.currency));
+    break;
+  case MatchRule::reference_discount: {
+    std::int64_t due = 0, discounts = 0;
+    std::vector<std::int64_t> discount(e.named.size(), 0);
+    for (std::size_t k = 0; k < e.named.size(); ++k) {
+      const auto inv = e.named[k];
+      const auto d = early_discount(m_books, inv);
+      if (d && c.date <= d->until && m_ledger.invoices[inv].discounted == 0 &&
+          d->amount.minor() < open(inv))
+        discount[k] = d->amount.minor();
+      due += open(inv) - discount[k];
+      discounts += discount[k];
+    }
+    if (discounts == 0 || c.amount != due)
+      return std::nullopt;
+    for (std::size_t k = 0; k < e.named.size(); ++k) {
+      const auto inv = e.named[k];
+      p.applications.push_back({inv, open(inv) - discount[k], discount[k], 0});
+    }
+    p.confidence = 95 + bonus;
+    p.reason = fmt::format("the remittance names {}, open {} in all, and the "
+                           "amount is that less the early-payment discount of "
+                           "{}, paid within its window",
+                           names, money(open_sum, c.currency),
+                           money(discounts, c.currency));
+    break;
+  }
+  case MatchRule::reference_short: {
+    const auto shortfall = open_sum - c.amount;
+    if (shortfall <= 0 || shortfall > m_options.tolerance)
+      return std::nullopt;
+    apply_in_order(c.amount);
+    // Charges come off one payment: a named invoice left with nothing is a
+    // partial payment, not a short one.
+    if (p.applications.size() != e.named.size())
+      return std::nullopt;
+    p.applications.back().short_pay =
+        open(p.applications.back().invoice) - p.applications.back().amount;
+    p.confidence = 93 + bonus;
+    p.reason = fmt::format("the remittance names {}, open {} in all; the "
+                           "amount is {} short, within the tolerance of {} "
+                           "for bank charges, which are written off",
+                           names, money(open_sum, c.currency),
+                           money(shortfall, c.currency),
+                           money(m_options.tolerance, c.currency));
+    break;
+  }
+  case MatchRule::reference_partial:
+    if (c.amount == open_sum)
+      return std::nullopt;
+    p.unapplied = apply_in_order(c.amount);
+    p.confidence = (c.amount < open_sum ? 90 : 88) + bonus;
+    p.reason =
+        c.amount < open_sum
+            ? fmt::format("the remittance names {}, open {} in all; {} pays "
+                          "part of it, the oldest due first",
+                          names, money(open_sum, c.currency),
+                          money(c.amount, c.currency))
+            : fmt::format("the remittance names {}, open {} in all; {} pays "
+                          "them and leaves {} on account",
+                          names, money(open_sum, c.currency),
+                          money(c.amount, c.currency),
+                          money(p.unapplied, c.currency));
+    break;
+  default:
+    return std::nullopt;
+  }
+  p.evidence.push_back(fmt::format("the remittance names {}", names));
+  if (agree < 0)
+    p.evidence.push_back(
+        fmt::format("but the payer looks like another customer than {}",
+                    customer_id(e.named_customer)));
+  return p;
+}
+
+std::optional<MatchProposal> Matcher::by_amount(MatchRule rule,
+                                                const BankCredit& c,
+                                                std::uint32_t customer) {
+  if (customer == k_none)
+    return std::nullopt;
+  const auto open_list = m_index.open_of(customer, c.currency);
+  std::uint32_t single = k_none;
+  int count = 0;
+  std::int64_t all = 0;
+  for (const auto inv : open_list) {
+    const auto o = open(inv);
+    all += o;
+    if (o == c.amount) {
+      single = inv;
+      ++count;
+    }
+  }
+  MatchProposal p;
+  p.customer = customer;
+  const auto how = rule == MatchRule::account_amount ? "account" : "name";
+  if (count == 1) {
+    p.applications.push_back({single, c.amount, 0, 0});
+    p.reason = fmt::format("the payer's {} is {}'s, and the amount is what is "
+                           "open on {}, and on no other of its invoices",
+                           how, customer_id(customer), id_of(single));
+  } else if (open_list.size() > 1 && all == c.amount) {
+    for (const auto inv : open_list)
+      if (open(inv) > 0)
+        p.applications.push_back({inv, open(inv), 0, 0});
+    p.reason = fmt::format("the payer's {} is {}'s, and the amount is all it "
+                           "owes in {}",
+                           how, customer_id(customer), c.currency.name());
+  } else {
+    return std::nullopt;
+  }
+  p.confidence = rule == MatchRule::account_amount ? 95 : 90;
+  return p;
+}
+
+std::optional<MatchProposal> Matcher::by_combination(const BankCredit& c,
+                                                     std::uint32_t customer) {
+  if (customer == k_none)
+    return std::nullopt;
+  auto list = m_index.open_of(customer, c.currency);
+  std::erase_if(list, [&](std::uint32_t inv) { return open(inv) <= 0; });
+  if (list.size() > m_options.combination_limit)
+    list.resize(m_options.combination_limit);
+  const auto n = list.size();
+  if (n < 2)
+    return std::nullopt;
+  // Meet in the middle: every sum of the first half, then every sum of the
+  // second looked up against what is missing. Unique or nothing.
+  const auto half = n / 2;
+  std::unordered_map<std::int64_t, std::pair<std::uint32_t, int>> left;
+  for (std::uint32_t mask = 0; mask < (1u << half); ++mask) {
+    std::int64_t sum = 0;
+    for (std::size_t k = 0; k < half; ++k)
+      if (mask >> k & 1)
+        sum += open(list[k]);
+    auto [it, fresh] = left.try_emplace(sum, mask, 0);
+    ++it->second.second;
+  }
+  int found = 0;
+  std::uint64_t chosen = 0;
+  for (std::uint32_t mask = 0; mask < (1u << (n - half)); ++mask) {
+    std::int64_t sum = 0;
+    for (std::size_t k = 0; k < n - half; ++k)
+      if (mask >> k & 1)
+        sum += open(list[half + k]);
+    const auto it = left.find(c.amount - sum);
+    if (it == left.end())
+      continue;
+    found += it->second.second;
+    chosen = std::uint64_t{mask} << half | it->second.first;
+    if (found > 1)
+      return std::nullopt;
+  }
+  if (found != 1 || std::popcount(chosen) < 2)
+    return std::nullopt;
+  MatchProposal p;
+  p.customer = customer;
+  std::vector<std::string> ids;
+  for (std::size_t k = 0; k < n; ++k)
+    if (chosen >> k & 1) {
+      p.applications.push_back({list[k], open(list[k]), 0, 0});
+      ids.emplace_back(id_of(list[k]));
+    }
+  p.confidence = 85;
+  p.reason = fmt::format("the amount is what is open on {} together, and no "
+                         "other set of {}'s {} oldest open invoices adds up "
+                         "to it",
+                         fmt::join(ids, ", "), customer_id(customer), n);
+  return p;
+}
+
+std::optional<MatchProposal> Matcher::try_rule(MatchRule rule,
+                                               const BankCredit& c,
+                                               const Evidence& e) {
+  switch (rule) {
+  case MatchRule::reference:
+  case MatchRule::reference_discount:
+  case MatchRule::reference_short:
+  case MatchRule::reference_partial:
+    return by_reference(rule, c, e);
+  case MatchRule::account_amount:
+    return by_amount(rule, c, e.by_account);
+  case MatchRule::name_amount:
+    return e.name_score >= 80 ? by_amount(rule, c, e.by_name) : std::nullopt;
+  case MatchRule::combination: {
+    const auto customer = e.by_account != k_none ? e.by_account
+                          : e.named_customer != k_none ? e.named_customer
+                                                       : e.by_name;
+    auto p = by_combination(c, customer);
+    if (p && customer == e.by_name && e.by_account == k_none &&
+        e.named_customer == k_none)
+      p->confidence = 80;
+    return p;
+  }
+  case MatchRule::customer_only: {
+    const auto customer = e.named_customer != k_none ? e.named_customer
+                          : e.by_account != k_none   ? e.by_account
+                                                     : e.by_name;
+    if (customer == k_none)
+      return std::nullopt;
+    MatchProposal p;
+    p.customer = customer;
+    p.unapplied = c.amount;
+    p.confidence = e.named_customer != k_none || e.by_account != k_none ? 60
+                                                                        : 50;
+    p.reason = fmt::format("the payer is {}, but the amount fits none of its "
+                           "open invoices: on account, to be applied by hand",
+                           customer_id(customer));
+    return p;
+  }
+  }
+  return std::nullopt;
+}
+
+MatchProposal Matcher::match(std::size_t k, const BankCredit& credit) {
+  Evidence e;
+  std::vector<std::uint32_t> customers;
+  for (const auto inv : m_index.invoices_named(credit.remittance)) {
+    if (m_books.invoices[inv].currency != credit.currency || open(inv) <= 0)
+      continue;
+    e.named.push_back(inv);
+    const auto c = m_books.invoices[inv].customer;
+    if (std::find(customers.begin(), customers.end(), c) == customers.end())
+      customers.push_back(c);
+  }
+  if (customers.size() == 1)
+    e.named_customer = customers.front();
+  if (auto c = m_index.customer_of_account(credit.account))
+    e.by_account = *c;
+  if (auto c = m_index.customer_named(credit.name)) {
+    e.by_name = c->first;
+    e.name_score = c->second;
+  }
+  const auto& inv = m_books.invoices;
+  std::sort(e.named.begin(), e.named.end(),
+            [&](std::uint32_t a, std::uint32_t b) {
+              return std::pair(inv[a].due, a) < std::pair(inv[b].due, b);
+            });
+
+  MatchProposal p;
+  if (customers.size() > 1) {
+    std::vector<std::string> ids;
+    for (const auto c : customers)
+      ids.emplace_back(customer_id(c));
+    p.status = MatchStatus::flagged;
+    p.reason = fmt::format("the remittance names invoices of {}: one payment "
+                           "for several customers is for a person to split",
+                           fmt::join(ids, ", "));
+    for (const auto i : e.named)
+      p.evidence.push_back(fmt::format("the remittance names {} ({})", id_of(i),
+                                       customer_id(inv[i].customer)));
+  } else {
+    for (const auto rule : m_options.rules)
+      if (auto found = try_rule(rule, credit, e)) {
+        p = std::move(*found);
+        p.rule = rule;
+        p.status = MatchStatus::proposed;
+        break;
+      }
+    if (!p.rule)
+      p.reason = "no invoice number, known account or customer name points to "
+                 "a customer: unidentified cash";
+  }
+  p.credit = k;
+  p.confidence = std::clamp(p.confidence, 0, 100);
+  payer_evidence(credit, e, p);
+  return p;
+}
+
+} // namespace
+
+std::string_view to_string(MatchRule rule) {
+  return k_rule_names[static_cast<std::size_t>(rule)];
+}
+
+std::optional<MatchRule> parse_match_rule(std::string_view name) {
+  for (std::size_t k = 0; k < k_rule_names.size(); ++k)
+    if (k_rule_names[k] == name)
+      return static_cast<MatchRule>(k);
+  return std::nullopt;
+}
+
+std::span<const MatchRule> default_match_rules() { return k_rules; }
+
+std::string normalize_reference(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto ch = static_cast<unsigned char>(text[i]);
+    if (std::isdigit(ch)) {
+      auto end = i;
+      while (end < text.size() &&
+             std::isdigit(static_cast<unsigned char>(text[end])))
+        ++end;
+      auto start = i;
+      while (start + 1 < end && text[start] == '0')
+        ++start;
+      out.append(text.substr(start, end - start));
+      i = end;
+    } else {
+      if (std::isalpha(ch))
+        out += static_cast<char>(std::toupper(ch));
+      ++i;
+    }
+  }
+  return out;
+}
+
+std::string normalize_name(std::string_view name) {
+  std::string out;
+  std::string word;
+  const auto flush = [&] {
+    if (!word.empty() &&
+        std::find(k_name_noise.begin(), k_name_noise.end(), word) ==
+            k_name_noise.end())
+      out += (out.empty() ? "" : " ") + word;
+    word.clear();
+  };
+  for (const char c : name) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b >= 0x80 || std::isalnum(b))
+      word += static_cast<char>(std::tolower(b));
+    else if (c != '.' && c != '\'')
+      flush(); // "Inc." and "O'Brien" stay one word, without the mark
+  }
+  flush();
+  return out;
+}
+
+int name_similarity(std::string_view a, std::string_view b) {
+  return dice(trigrams_of(a), trigrams_of(b));
+}
+
+MatchIndex::MatchIndex(const Books& books, const Ledger& ledger,
+                       std::unordered_map<std::string, std::uint32_t> known)
+    : m_books(books), m_ledger(ledger), m_open(books.customers.size()),
+      m_names(books.customers.size()) {
+  for (std::uint32_t i = 0; i < books.invoices.size(); ++i) {
+    const auto& s = ledger.invoices[i];
+    if (!s.issued || s.void_ || s.open <= 0)
+      continue;
+    const auto& inv = books.invoices[i];
+    m_open[inv.customer].push_back(i);
+    auto key = normalize_reference(inv.id);
+    const auto digits = digits_key(key);
+    if (digits.size() >= 4 && digits.size() != key.size())
+      m_numbers[std::string(digits)].push_back(i);
+    m_numbers[std::move(key)].push_back(i);
+  }
+  for (auto& list : m_open)
+    std::sort(list.begin(), list.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return std::pair(books.invoices[a].due, a) <
+             std::pair(books.invoices[b].due, b);
+    });
+  for (std::uint32_t c = 0; c < books.customers.size(); ++c) {
+    m_names[c] = normalize_name(books.customers[c].name);
+    for (const auto t : trigrams_of(m_names[c]))
+      m_trigrams[t].push_back(c);
+  }
+  for (auto& [account, customer] : known)
+    m_accounts.emplace(account_key(account), customer);
+}
+
+std::vector<std::uint32_t>
+MatchIndex::invoices_named(std::string_view text) const {
+  std::vector<std::uint32_t> out;
+  const auto words = words_of(text);
+  const auto add = [&](std::string_view key) {
+    const auto it = m_numbers.find(std::string(key));
+    if (it == m_numbers.end())
+      return;
+    for (const auto inv : it->second)
+      if (out.size() < 50 && std::find(out.begin(), out.end(), inv) == out.end())
+        out.push_back(inv);
+  };
+  // A number may be written in up to three words: "INV 2026 0018".
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    std::string joined;
+    for (std::size_t n = 0; n < 3 && i + n < words.size(); ++n) {
+      joined += (n ? " " : "") + std::string(words[i + n]);
+      const auto key = normalize_reference(joined);
+      if (key.empty())
+        continue;
+      add(key);
+      if (const auto digits = digits_key(key);
+          digits.size() >= 4 && digits.size() != key.size())
+        add(digits);
+    }
+  }
+  return out;
+}
+
+std::optional<std::pair<std::uint32_t, int>>
+MatchIndex::customer_named(std::string_view name) const {
+  const auto wanted = trigrams_of(normalize_name(name));
+  if (wanted.size() < 3)
+    return std::nullopt;
+  // Candidates share a trigram that few names have; each is then scored
+  // on all of its trigrams.
+  std::unordered_map<std::uint32_t, int> hits;
+  for (const auto t : wanted) {
+    const auto it = m_trigrams.find(t);
+    if (it == m_trigrams.end() || it->second.size() > 500)
+      continue;
+    for (const auto c : it->second)
+      ++hits[c];
+  }
+  std::vector<std::pair<int, std::uint32_t>> best;
+  for (const auto& [c, n] : hits)
+    best.emplace_back(n, c);
+  const auto top = std::min<std::size_t>(best.size(), 20);
+  std::partial_sort(best.begin(), best.begin() + static_cast<std::ptrdiff_t>(top),
+                    best.end(), std::greater<>());
+  int first = 0, second = 0;
+  std::uint32_t who = k_none;
+  for (std::size_t k = 0; k < top; ++k) {
+    const auto c = best[k].second;
+    const int score = dice(wanted, trigrams_of(m_names[c]));
+    if (score > first) {
+      second = first;
+      first = score;
+      who = c;
+    } else if (score > second) {
+      second = score;
+    }
+  }
+  if (who == k_none || first < 60 || first - second < 10)
+    return std::nullopt;
+  return std::pair{who, first};
+}
+
+std::optional<std::uint32_t>
+MatchIndex::customer_of_account(std::string_view account) const {
+  const auto key = account_key(account);
+  if (key.empty())
+    return std::nullopt;
+  const auto it = m_accounts.find(key);
+  if (it == m_accounts.end())
+    return std::nullopt;
+  return it->second;
+}
+
+std::vector<std::uint32_t> MatchIndex::open_of(std::uint32_t customer,
+                                               Currency currency) const {
+  std::vector<std::uint32_t> out;
+  for (const auto inv : m_open[customer])
+    if (m_books.invoices[inv].currency == currency)
+      out.push_back(inv);
+  return out;
+}
+
+std::vector<MatchProposal> match_credits(const MatchIndex& index,
+                                         std::span<const BankCredit> credits,
+                                         const MatchOptions& options) {
+  Matcher matcher(index, options);
+  std::vector<MatchProposal> out;
+  out.reserve(credits.size());
+  for (std::size_t k = 0; k < credits.size(); ++k)
+    out.push_back(matcher.match(k, credits[k]));
+  return out;
+}
+
+} // namespace arctl

@@ -42,6 +42,8 @@ void register_age(CLI::App& app, const GlobalOptions& global, Commands& commands
 void register_statement(CLI::App& app, const GlobalOptions& global, Commands& commands);
 void register_export(CLI::App& app, const GlobalOptions& global, Commands& commands);
 void register_dun(CLI::App& app, const GlobalOptions& global, Commands& commands);
+void register_reconcile(CLI::App& app, const GlobalOptions& global,
+                        Commands& commands);
 // `arctl dun send`, under `dun`.
 void register_dun_send(CLI::App& dun, const GlobalOptions& global,
                        Commands& commands);

@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   cli::register_customer(app, global, commands);
   cli::register_invoice(app, global, commands);
   cli::register_post(app, global, commands);
+  cli::register_reconcile(app, global, commands);
   cli::register_age(app, global, commands);
   cli::register_statement(app, global, commands);
   cli::register_export(app, global, commands);

@@ -101,6 +101,7 @@ enum AdjustmentColumn { j_id, j_date, j_kind, j_customer, j_invoice, j_source, j
 enum EventColumn { e_date, e_kind, e_customer, e_invoice, e_amount, e_reason };
 enum NoticeColumn { n_id, n_date, n_customer, n_level, n_invoices, n_amount, n_currency, n_fee, n_interest };
 enum ArrangementColumn { r_id, r_date, r_kind, r_customer, r_currency, r_amount, r_due, r_installments, r_every, r_invoices, r_note };
+enum BankColumn { b_id, b_account, b_date, b_value_date, b_amount, b_currency, b_counterparty, b_counterparty_account, b_remittance, b_end_to_end, b_reference, b_type, b_reversal, b_bank_tx, b_fingerprint, b_source, b_imported };
 } // namespace col
 
 constexpr std::array customer_columns{"id"sv, "name"sv, "email"sv, "currency"sv, "terms"sv, "credit_limit"sv, "tax_id"sv, "address"sv, "dunning"sv};
@@ -121,6 +122,8 @@ constexpr std::array notice_columns{"id"sv, "date"sv, "customer"sv, "level"sv, "
 constexpr std::array notice_required{"id"sv, "date"sv, "customer"sv, "level"sv, "amount"sv, "currency"sv};
 constexpr std::array arrangement_columns{"id"sv, "date"sv, "kind"sv, "customer"sv, "currency"sv, "amount"sv, "due"sv, "installments"sv, "every"sv, "invoices"sv, "note"sv};
 constexpr std::array arrangement_required{"id"sv, "date"sv, "kind"sv, "customer"sv, "currency"sv, "amount"sv, "due"sv};
+constexpr std::array bank_columns{"id"sv, "account"sv, "date"sv, "value_date"sv, "amount"sv, "currency"sv, "counterparty"sv, "counterparty_account"sv, "remittance"sv, "end_to_end"sv, "reference"sv, "type"sv, "reversal"sv, "bank_tx"sv, "fingerprint"sv, "source"sv, "imported"sv};
+constexpr std::array bank_required{"id"sv, "account"sv, "date"sv, "amount"sv, "currency"sv, "fingerprint"sv};
 
 const std::array<TableSchema, k_table_count> k_schemas{{
     {Table::customers, "customers.csv", customer_columns, customer_required, false},
@@ -132,7 +135,9 @@ const std::array<TableSchema, k_table_count> k_schemas{{
     {Table::events, "events.csv", event_columns, event_required, true},
     {Table::notices, "notices.csv", notice_columns, notice_required, true},
     {Table::arrangements, "arrangements.csv", arrangement_columns, arrangement_required, true, true},
+    {Table::bank, "bank.csv", bank_columns, bank_required, true, true},
 }};
+static_assert(bank_columns.size() <= k_max_columns);
 
 } // namespace
 
@@ -334,6 +339,9 @@ struct Part {
   std::uint64_t to = 0;
 };
 
+// Known column -> field index in a file's header, or -1.
+using ColumnMap = std::array<int, k_max_columns>;
+
 // What looking ahead at a row found in the indexes that no longer change
 // (customers, and invoices once read): its customer and its invoice, or
 // k_none if absent; k_unknown where it did not look.
@@ -373,7 +381,7 @@ private:
   struct Row {
     Loader& loader;
     const CsvRecord& rec;
-    const std::array<int, 16>& map;
+    const ColumnMap& map;
     const std::string& file;
     const Hint& looked_up;
     bool ok = true;
@@ -604,6 +612,10 @@ private:
     case Table::events: room(b.events); break;
     case Table::notices: room(b.notices); break;
     case Table::arrangements: room(b.arrangements); break;
+    case Table::bank:
+      room(b.bank_transactions);
+      b.bank_index.reserve(n);
+      break;
     }
   }
 
@@ -612,8 +624,8 @@ private:
   // those are in cache) the records they lead to. What stage 2 finds in
   // indexes that no longer change is kept in `hint` for the row. Looks at
   // nothing another thread writes.
-  void ahead(Table table, const CsvRecord& rec, const std::array<int, 16>& map,
-             int stage, Hint& hint) const {
+  void ahead(Table table, const CsvRecord& rec, const ColumnMap& map, int stage,
+             Hint& hint) const {
     if (stage == 1)
       hint = Hint{};
     const auto field = [&](int c) {
@@ -691,6 +703,7 @@ private:
   // The invoices of a ';'-separated list (notices.csv, arrangements.csv);
   // an id that is not an invoice's is a problem and left out.
   std::vector<std::uint32_t> invoice_list(Row& r, int column);
+  void bank_row(Row& r);
 
   // Checks `cur` against the currency of customer `c`.
   void same_currency_as_customer(Row& r, int column, std::uint32_t c,
@@ -723,14 +736,14 @@ private:
   };
   std::vector<Pending> m_pending;
   std::unordered_set<std::uint64_t> m_long_lines;
-  std::array<std::pair<std::string, DocRef>, 16> m_last_document;
+  std::array<std::pair<std::string, DocRef>, k_max_columns> m_last_document;
   // The last date read per column, as written ("2026-01-31") and read.
   struct LastDate {
     std::array<char, 10> text{};
     std::size_t size = 0;
     Date date;
   };
-  std::array<LastDate, 16> m_last_date{};
+  std::array<LastDate, k_max_columns> m_last_date{};
   // Terms already found valid, as written: a handful of texts recur.
   std::vector<std::string> m_valid_terms;
   std::vector<Currency> m_customer_currency;
@@ -764,7 +777,7 @@ bool Loader::read(Table table, Part part) {
   CsvRecord rec;
 
   // The header row.
-  std::array<int, 16> map;
+  ColumnMap map;
   map.fill(-1);
   for (;;) {
     auto got = reader.next(rec);
@@ -887,6 +900,7 @@ bool Loader::read(Table table, Part part) {
     case Table::events: event_row(row); break;
     case Table::notices: notice_row(row); break;
     case Table::arrangements: arrangement_row(row); break;
+    case Table::bank: bank_row(row); break;
     }
   };
   // Rows are read in batches and used a few rows behind where the lookups
@@ -1585,6 +1599,65 @@ void Loader::arrangement_row(Row& r) {
   m_books.arrangements.push_back(std::move(a));
 }
 
+void Loader::bank_row(Row& r) {
+  using namespace col;
+  BankTx b;
+  b.line = r.rec.line;
+  const auto id = r.id(b_id, "bank transaction id");
+  if (r.get(b_account).empty())
+    r.problem(b_account, "missing-value", "account is empty");
+  const auto date = r.date(b_date, "date");
+  std::optional<Date> value_date;
+  if (!r.get(b_value_date).empty())
+    value_date = r.date(b_value_date, "value date");
+  std::optional<Date> imported;
+  if (!r.get(b_imported).empty())
+    imported = r.date(b_imported, "import date");
+  const auto cur = r.currency(b_currency);
+  std::optional<std::int64_t> amount;
+  if (cur)
+    amount = r.amount(b_amount, *cur, true);
+  const auto reversal = r.get(b_reversal);
+  if (reversal == "yes")
+    b.reversal = true;
+  else if (!reversal.empty() && reversal != "no")
+    r.problem(b_reversal, "value-unknown",
+              fmt::format("reversal \"{}\" must be yes or no", reversal));
+  if (r.get(b_fingerprint).empty())
+    r.problem(b_fingerprint, "missing-value", "fingerprint is empty",
+              "arctl reconcile import computes it; see arctl-reconcile(1)");
+  if (!id || !date || !cur || !amount || !r.ok)
+    return;
+  b.date = *date;
+  b.value_date = value_date.value_or(*date);
+  b.has_value_date = value_date.has_value();
+  b.imported = imported.value_or(*date);
+  b.amount = *amount;
+  b.currency = *cur;
+  b.id = r.text(b_id);
+  b.account = r.text(b_account);
+  b.counterparty = r.text(b_counterparty);
+  b.counterparty_account = r.text(b_counterparty_account);
+  b.remittance = r.text(b_remittance);
+  b.end_to_end = r.text(b_end_to_end);
+  b.reference = r.text(b_reference);
+  b.type = r.text(b_type);
+  b.bank_tx = r.text(b_bank_tx);
+  b.fingerprint = r.text(b_fingerprint);
+  b.source = r.text(b_source);
+  const auto index =
+      static_cast<std::uint32_t>(m_books.bank_transactions.size());
+  if (auto first = m_books.bank_index.insert(b.id, index)) {
+    r.problem(b_id, "duplicate-id",
+              fmt::format("duplicate bank transaction id \"{}\": already "
+                          "used at {}:{}",
+                          b.id, r.file,
+                          m_books.bank_transactions[*first].line));
+    return;
+  }
+  m_books.bank_transactions.push_back(b);
+}
+
 } // namespace
 
 namespace {
@@ -1730,6 +1803,7 @@ void read_on_two_threads(LoadResult& result, const LoadOptions& options) {
   event_loader.read(Table::events);
   event_loader.read(Table::notices);
   event_loader.read(Table::arrangements);
+  event_loader.read(Table::bank);
   thread.join();
   if (halves)
     take_in(result, allocations);
@@ -1762,6 +1836,7 @@ void read_with_lines(LoadResult& result, const LoadOptions& options) {
   loader.read(Table::events);
   loader.read(Table::notices);
   loader.read(Table::arrangements);
+  loader.read(Table::bank);
   thread.join();
   take_in(result, lines);
   books.files_read = 1 + loader.files_read() + line_loader.files_read();

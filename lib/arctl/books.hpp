@@ -58,8 +58,12 @@ enum class Table : std::uint8_t {
   events,
   notices,
   arrangements,
+  bank, // bank transactions imported from statements (bank.csv)
 };
-inline constexpr std::size_t k_table_count = 9;
+inline constexpr std::size_t k_table_count = 10;
+
+// The most columns a table of the books has.
+inline constexpr std::size_t k_max_columns = 24;
 
 struct TableSchema {
   Table table;
@@ -238,6 +242,24 @@ struct Arrangement {
   std::uint32_t line = 0;
 };
 
+// One transaction on a bank account, as a statement reported it and
+// `arctl reconcile import` recorded it in bank.csv. `amount` is signed: a
+// credit (money in) is positive.
+struct BankTx {
+  std::string_view id, account;
+  Date date;
+  Date value_date; // == date when the statement gives none
+  bool has_value_date = false;
+  bool reversal = false;
+  std::int64_t amount = 0;
+  Currency currency;
+  std::string_view counterparty, counterparty_account, remittance;
+  std::string_view end_to_end, reference, type, bank_tx;
+  std::string_view fingerprint, source;
+  Date imported;
+  std::uint32_t line = 0;
+};
+
 // ---- the books -------------------------------------------------------------
 
 struct Books {
@@ -256,6 +278,7 @@ struct Books {
   Records<Event> events;
   Records<Notice> notices;
   Records<Arrangement> arrangements;
+  Records<BankTx> bank_transactions;
 
   IdIndex customer_index; // id -> index in customers
   // Document ids share one namespace but two indexes: invoices, and
@@ -266,6 +289,7 @@ struct Books {
   IdIndex document_index; // id -> packed DocRef of payments and adjustments
   IdIndex notice_index;
   IdIndex arrangement_index;
+  IdIndex bank_index; // id -> index in bank_transactions
   Arena arena;
 
   // How many records each file held and how many files could be read, for
@@ -308,8 +332,9 @@ struct LoadResult {
 // Reads arctl.toml and every CSV file of the books, on two threads.
 // Fails (ExitCode::data or no_input) only when nothing sensible can be
 // read: arctl.toml missing or invalid. Missing CSV files are problems, not
-// failures. Problems come as a reading in sequence finds them: file by
-// file, each in line order, invoice-lines.csv last.
+// failures (but optional ones, which read as empty). Problems come as a
+// reading in sequence finds them: file by file, each in line order,
+// invoice-lines.csv last.
 [[nodiscard]] Result<LoadResult> load_books(const BooksDir& dir,
                                             const LoadOptions& options);
 

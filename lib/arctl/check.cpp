@@ -42,6 +42,7 @@ public:
   void run_others() {
     invoice_totals();
     bank_transactions();
+    bank_fingerprints();
   }
 
 private:
@@ -60,6 +61,7 @@ private:
 
   void invoice_totals();
   void bank_transactions();
+  void bank_fingerprints();
 
   const Books& m_books;
 };
@@ -121,33 +123,44 @@ void Checker::invoice_totals() {
   }
 }
 
-void Checker::bank_transactions() {
-  // Sorting 8-byte hashes finds the repeats with far less memory touched
-  // than an index of every id; equal hashes are then told apart by text.
-  const auto& payments = m_books.payments;
+// The records whose text `text_of(i)` (of records 0 to n - 1; empty text
+// left out) another record before it has: (record, the first with it), in
+// record order. Sorting 8-byte hashes finds them with far less memory
+// touched than an index of every text; equal hashes are then told apart by
+// text.
+template <class TextOf>
+std::vector<std::pair<std::uint32_t, std::uint32_t>>
+repeated_texts(std::uint32_t n, const TextOf& text_of) {
   std::vector<std::pair<std::uint64_t, std::uint32_t>> keys;
-  keys.reserve(payments.size());
-  for (std::uint32_t i = 0; i < payments.size(); ++i)
-    if (!payments[i].bank_tx.empty())
-      keys.emplace_back(std::hash<std::string_view>{}(payments[i].bank_tx), i);
+  keys.reserve(n);
+  for (std::uint32_t i = 0; i < n; ++i)
+    if (!text_of(i).empty())
+      keys.emplace_back(std::hash<std::string_view>{}(text_of(i)), i);
   std::sort(keys.begin(), keys.end());
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> repeats; // (i, first)
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> repeats;
   for (std::size_t run = 0; run < keys.size();) {
     std::size_t next = run + 1;
     while (next < keys.size() && keys[next].first == keys[run].first)
       ++next;
-    // Within a run of one hash (nearly always one payment), each payment
+    // Within a run of one hash (nearly always one record), each record
     // against the earliest one with the same text.
     for (std::size_t k = run + 1; k < next; ++k)
       for (std::size_t j = run; j < k; ++j)
-        if (payments[keys[j].second].bank_tx ==
-            payments[keys[k].second].bank_tx) {
+        if (text_of(keys[j].second) == text_of(keys[k].second)) {
           repeats.emplace_back(keys[k].second, keys[j].second);
           break;
         }
     run = next;
   }
   std::sort(repeats.begin(), repeats.end());
+  return repeats;
+}
+
+void Checker::bank_transactions() {
+  const auto& payments = m_books.payments;
+  const auto repeats = repeated_texts(
+      static_cast<std::uint32_t>(payments.size()),
+      [&](std::uint32_t i) { return payments[i].bank_tx; });
   for (const auto& [i, first] : repeats) {
     const auto& p = payments[i];
     add(Table::payments, p.line, "bank_tx", "duplicate-bank-tx",
@@ -157,6 +170,27 @@ void Checker::bank_transactions() {
                     m_books.dir.shown(schema(Table::payments).file),
                     payments[first].line),
         "a receipt is posted once");
+  }
+}
+
+void Checker::bank_fingerprints() {
+  // A fingerprint names one transaction on one account (arctl-reconcile(1)):
+  // the same one twice is a statement imported twice, as when two branches
+  // of the books each imported it.
+  const auto& txs = m_books.bank_transactions;
+  const auto repeats =
+      repeated_texts(static_cast<std::uint32_t>(txs.size()),
+                     [&](std::uint32_t i) { return txs[i].fingerprint; });
+  for (const auto& [i, first] : repeats) {
+    const auto& b = txs[i];
+    add(Table::bank, b.line, "fingerprint", "duplicate-bank-transaction",
+        fmt::format("bank transaction {} is {} again (the same fingerprint, "
+                    "at {}:{})",
+                    b.id, txs[first].id,
+                    m_books.dir.shown(schema(Table::bank).file),
+                    txs[first].line),
+        "the same statement line was imported twice, as when two branches "
+        "each imported it; keep one of the two lines");
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include "arctl/books.hpp"
 #include "arctl/csv.hpp"
+#include "arctl/encoding.hpp"
 #include "arctl/toml_guard.hpp"
 
 #include <toml++/toml.h>
@@ -19,6 +20,13 @@ const TaxCode* Config::find_tax_code(std::string_view code) const {
   for (const auto& t : tax_codes)
     if (t.code == code)
       return &t;
+  return nullptr;
+}
+
+const BankProfile* Config::find_bank_profile(std::string_view name) const {
+  for (const auto& p : bank_profiles)
+    if (p.name == name)
+      return &p;
   return nullptr;
 }
 
@@ -225,6 +233,17 @@ private:
   void read_payments(const toml::table& t, Config& c);
   void read_export(const toml::table& t, Config& c);
   void read_dunning(const toml::table& t, Config& c);
+  void read_bank(const toml::table& t, Config& c);
+  void read_bank_profile(const toml::table& t, BankProfile& p,
+                         const std::string& path);
+  void read_profile_columns(const toml::table& t, BankProfile& p,
+                            const std::string& path);
+  std::optional<ProfileColumn> profile_column(const toml::node& node,
+                                              const std::string& path,
+                                              bool named);
+  std::optional<char> one_of(const toml::table& t, std::string_view key,
+                             const std::string& path, std::string_view chars,
+                             std::string_view hint);
   std::optional<Decimal> amount(const toml::table& t, std::string_view key,
                                 std::string_view path);
   std::optional<int> days(const toml::table& t, std::string_view key,
@@ -239,7 +258,7 @@ private:
 void Reader::read(const toml::table& root, Config& c) {
   only_keys(root, "",
             {"books", "company", "invoice", "numbering", "tax", "aging",
-             "payments", "export", "dunning"});
+             "payments", "export", "dunning", "bank"});
   if (const auto* t = table(root, "books", "books"))
     read_books(*t, c);
   if (const auto* t = table(root, "company", "company"))
@@ -258,6 +277,8 @@ void Reader::read(const toml::table& root, Config& c) {
     read_export(*t, c);
   if (const auto* t = table(root, "dunning", "dunning"))
     read_dunning(*t, c);
+  if (const auto* t = table(root, "bank", "bank"))
+    read_bank(*t, c);
 }
 
 void Reader::read_books(const toml::table& t, Config& c) {
@@ -336,7 +357,7 @@ void Reader::read_invoice(const toml::table& t, Config& c) {
 void Reader::read_numbering(const toml::table& t, Config& c) {
   only_keys(t, "numbering.",
             {"invoice", "payment", "credit", "adjustment", "fee", "notice",
-             "arrangement"});
+             "arrangement", "bank"});
   const std::pair<std::string_view, std::string*> fields[] = {
       {"invoice", &c.numbering.invoice},
       {"payment", &c.numbering.payment},
@@ -344,7 +365,8 @@ void Reader::read_numbering(const toml::table& t, Config& c) {
       {"adjustment", &c.numbering.adjustment},
       {"fee", &c.numbering.fee},
       {"notice", &c.numbering.notice},
-      {"arrangement", &c.numbering.arrangement}};
+      {"arrangement", &c.numbering.arrangement},
+      {"bank", &c.numbering.bank}};
   for (auto [key, target] : fields) {
     const auto path = fmt::format("numbering.{}", key);
     if (auto v = string(t, key, path)) {
@@ -639,6 +661,227 @@ void Reader::read_dunning(const toml::table& t, Config& c) {
   }
 }
 
+void Reader::read_bank(const toml::table& t, Config& c) {
+  only_keys(t, "bank.", {"profile"});
+  const auto* profiles = table(t, "profile", "bank.profile");
+  if (!profiles)
+    return;
+  for (const auto& [key, node] : *profiles) {
+    const auto path = fmt::format("bank.profile.{}", key.str());
+    const auto* pt = node.as_table();
+    if (!pt) {
+      report(node.source(), "config-type",
+             fmt::format("'{}' must be a table", path),
+             "a profile is a table [bank.profile.NAME] with a table "
+             "[bank.profile.NAME.columns]");
+      continue;
+    }
+    BankProfile p;
+    p.name = std::string(key.str());
+    p.line = key.source().begin.line;
+    if (auto problem = id_problem(p.name))
+      report(key.source(), "config-value",
+             fmt::format("profile name \"{}\" {}", p.name, *problem));
+    read_bank_profile(*pt, p, path);
+    c.bank_profiles.push_back(std::move(p));
+  }
+}
+
+std::optional<char> Reader::one_of(const toml::table& t, std::string_view key,
+                                   const std::string& path,
+                                   std::string_view chars,
+                                   std::string_view hint) {
+  const auto v = string(t, key, path + "." + std::string(key));
+  if (!v)
+    return std::nullopt;
+  if (v->size() != 1 || chars.find((*v)[0]) == std::string_view::npos) {
+    report(where(t, key), "config-value",
+           fmt::format("'{}.{}' cannot be \"{}\"", path, key, *v),
+           std::string(hint));
+    return std::nullopt;
+  }
+  return (*v)[0];
+}
+
+void Reader::read_bank_profile(const toml::table& t, BankProfile& p,
+                               const std::string& path) {
+  only_keys(t, path + ".",
+            {"encoding", "delimiter", "skip_lines", "header", "date_format",
+             "decimal", "thousands", "sign", "credit_values", "debit_values",
+             "currency", "account", "columns"});
+  if (auto v = string(t, "encoding", path + ".encoding")) {
+    if (auto problem = encoding_problem(*v))
+      report(where(t, "encoding"), "config-value", *problem,
+             "encodings are names iconv knows: utf-8, latin1, "
+             "windows-1252, cp850, cp852, ...");
+    p.encoding = *v;
+  }
+  if (auto v = one_of(t, "delimiter", path, ",;\t|:",
+                      "the delimiter is one of \",\", \";\", \"\\t\", \"|\" "
+                      "and \":\""))
+    p.delimiter = *v;
+  if (auto v = integer(t, "skip_lines", path + ".skip_lines")) {
+    if (*v < 0 || *v > 1000)
+      report(where(t, "skip_lines"), "config-value",
+             fmt::format("'{}.skip_lines' must be from 0 to 1000", path));
+    else
+      p.skip_lines = static_cast<int>(*v);
+  }
+  if (auto v = boolean(t, "header", path + ".header"))
+    p.header = *v;
+  if (auto v = string(t, "date_format", path + ".date_format")) {
+    if (auto problem = date_pattern_problem(*v))
+      report(where(t, "date_format"), "config-value",
+             fmt::format("date format \"{}\" {}", *v, *problem),
+             "date formats look like \"%d.%m.%Y\" or \"%m/%d/%y\"");
+    else
+      p.date_format = *v;
+  }
+  if (auto v = one_of(t, "decimal", path, ".,",
+                      "the decimal separator is \".\" or \",\""))
+    p.decimal = *v;
+  if (auto v = string(t, "thousands", path + ".thousands")) {
+    if (!v->empty() &&
+        (v->size() != 1 || std::string_view(".,' ").find((*v)[0]) ==
+                               std::string_view::npos))
+      report(where(t, "thousands"), "config-value",
+             fmt::format("'{}.thousands' cannot be \"{}\"", path, *v),
+             "the thousands separator is \"\" (none), \".\", \",\", \"'\" or "
+             "\" \"");
+    else
+      p.thousands = *v;
+  }
+  if (!p.thousands.empty() && p.thousands[0] == p.decimal)
+    report(where(t, "thousands"), "config-value",
+           fmt::format("'{}.thousands' is the decimal separator too", path));
+  if (auto v = string(t, "sign", path + ".sign")) {
+    if (*v == "credit-positive")
+      p.sign = AmountSign::credit_positive;
+    else if (*v == "debit-positive")
+      p.sign = AmountSign::debit_positive;
+    else
+      report(where(t, "sign"), "config-value",
+             fmt::format("sign \"{}\" is not known", *v),
+             "use \"credit-positive\" (money in is positive) or "
+             "\"debit-positive\"");
+  }
+  for (auto [key, target] :
+       {std::pair{"credit_values", &p.credit_values},
+        std::pair{"debit_values", &p.debit_values}}) {
+    const auto* node = t.get(key);
+    if (!node)
+      continue;
+    const auto* arr = node->as_array();
+    std::vector<std::string> values;
+    if (arr)
+      for (const auto& item : *arr)
+        if (const auto* str = item.as_string(); str && !str->get().empty())
+          values.push_back(str->get());
+    if (!arr || values.empty() || values.size() != arr->size())
+      report(node->source(), "config-type",
+             fmt::format("'{}.{}' must be a list of texts", path, key),
+             "such as [\"C\", \"CR\"]");
+    else
+      *target = std::move(values);
+  }
+  if (auto v = string(t, "currency", path + ".currency")) {
+    if (auto cur = find_currency(*v))
+      p.currency = *cur;
+    else
+      report(where(t, "currency"), "config-value",
+             fmt::format("unknown currency \"{}\"", *v),
+             "currencies are ISO 4217 codes such as USD, EUR, JPY");
+  }
+  if (auto v = string(t, "account", path + ".account"))
+    p.account = *v;
+  if (const auto* columns = table(t, "columns", path + ".columns"))
+    read_profile_columns(*columns, p, path + ".columns");
+  else if (!t.contains("columns"))
+    report(t.source(), "config-missing",
+           fmt::format("'{}' has no table [{}.columns]", path, path),
+           "the columns table names the columns of the export: date, amount "
+           "(or debit and credit), remittance, ...");
+}
+
+std::optional<ProfileColumn> Reader::profile_column(const toml::node& node,
+                                                    const std::string& path,
+                                                    bool named) {
+  ProfileColumn c;
+  c.line = node.source().begin.line;
+  c.column = node.source().begin.column;
+  if (const auto* s = node.as_string(); s && !s->get().empty() && named) {
+    c.name = s->get();
+    return c;
+  }
+  if (const auto* i = node.as_integer(); i && i->get() >= 1 && i->get() <= 1000) {
+    c.position = static_cast<int>(i->get());
+    return c;
+  }
+  report(node.source(), "config-value",
+         named ? fmt::format("'{}' must name a column of the header, or give "
+                             "its position from 1",
+                             path)
+               : fmt::format("'{}' must give the column's position from 1: "
+                             "the profile has no header row",
+                             path));
+  return std::nullopt;
+}
+
+void Reader::read_profile_columns(const toml::table& t, BankProfile& p,
+                                  const std::string& path) {
+  auto& c = p.columns;
+  const std::pair<std::string_view, std::optional<ProfileColumn>*> fields[] = {
+      {"date", &c.date},
+      {"value_date", &c.value_date},
+      {"amount", &c.amount},
+      {"debit", &c.debit},
+      {"credit", &c.credit},
+      {"indicator", &c.indicator},
+      {"currency", &c.currency},
+      {"account", &c.account},
+      {"counterparty", &c.counterparty},
+      {"counterparty_account", &c.counterparty_account},
+      {"end_to_end", &c.end_to_end},
+      {"reference", &c.reference},
+      {"type", &c.type},
+      {"bank_tx", &c.bank_tx}};
+  only_keys(t, path + ".",
+            {"date", "value_date", "amount", "debit", "credit", "indicator",
+             "currency", "account", "counterparty", "counterparty_account",
+             "remittance", "end_to_end", "reference", "type", "bank_tx"});
+  for (auto [key, target] : fields)
+    if (const auto* node = t.get(key))
+      *target = profile_column(*node, fmt::format("{}.{}", path, key),
+                               p.header);
+  if (const auto* node = t.get("remittance")) {
+    const auto remittance_path = path + ".remittance";
+    if (const auto* arr = node->as_array()) {
+      for (const auto& item : *arr)
+        if (auto col = profile_column(item, remittance_path, p.header))
+          c.remittance.push_back(std::move(*col));
+    } else if (auto col = profile_column(*node, remittance_path, p.header)) {
+      c.remittance.push_back(std::move(*col));
+    }
+  }
+  const auto needs = [&](std::string_view what, std::string_view hint) {
+    report(t.source(), "config-missing",
+           fmt::format("'{}' {}", path, what), std::string(hint));
+  };
+  // What is there but invalid is reported above already.
+  if (!t.contains("date"))
+    needs("names no date column", "such as date = \"Booking date\"");
+  if (!c.amount && !(c.debit && c.credit))
+    needs("names neither an amount column nor debit and credit columns",
+          "such as amount = \"Amount\", or debit = \"Debit\" and credit = "
+          "\"Credit\"");
+  else if (c.amount && (c.debit || c.credit))
+    needs("names an amount column and debit or credit columns too",
+          "use either one amount column or debit and credit columns");
+  else if (c.indicator && !c.amount)
+    needs("names an indicator column without an amount column",
+          "the indicator says whether the amount is a credit or a debit");
+}
+
 std::optional<Money> Reader::limit(const toml::node& node, Currency currency,
                                    std::string_view path) {
   const auto* s = node.as_string();
@@ -769,6 +1012,7 @@ adjustment = "ADJ-{{year}}-{{seq:05}}"
 fee = "FEE-{{year}}-{{seq:05}}"       # charges: returned payments, dunning fees
 notice = "DUN-{{year}}-{{seq:05}}"    # dunning notices (notices.csv)
 arrangement = "ARR-{{year}}-{{seq:04}}"  # promises to pay, instalment plans
+bank = "BTX-{{year}}-{{seq:06}}"      # bank transactions (bank.csv)
 
 # One table per tax code. Rates are percentages written as strings, so they
 # stay exact. A code's rate never changes once used: a new rate gets a new code.
@@ -826,6 +1070,24 @@ days = 60
 wait = 14
 interest = "0"            # percent a year on each item, actual/365
 action = "hold"           # puts the customer on credit hold
+
+# Bank statements: 'arctl reconcile import' reads camt.053 and camt.054,
+# MT940, OFX and BAI2 files as they come; a bank's CSV export needs a profile
+# that says how to read it (man arctl-reconcile), used with --profile NAME.
+# [bank.profile.mybank]
+# delimiter = ";"
+# encoding = "latin1"          # default: UTF-8, else told by the bytes
+# date_format = "%d.%m.%Y"
+# decimal = ","
+# thousands = "."
+# currency = "EUR"             # when the file has no currency column
+# [bank.profile.mybank.columns]
+# date = "Booking date"
+# value_date = "Value date"
+# amount = "Amount"            # or debit = "Debit" and credit = "Credit"
+# counterparty = "Name"
+# counterparty_account = "IBAN"
+# remittance = ["Purpose 1", "Purpose 2"]
 )",
                      fmt::arg("format", k_books_format), fmt::arg("name", name),
                      fmt::arg("currency", currency.name()));

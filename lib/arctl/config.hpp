@@ -5,6 +5,7 @@
 #include "arctl/error.hpp"
 #include "arctl/money.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,6 +42,7 @@ struct Numbering {
   std::string notice = "DUN-{year}-{seq:05}"; // dunning notices
   // Promises to pay and instalment plans (arrangements.csv).
   std::string arrangement = "ARR-{year}-{seq:04}";
+  std::string bank = "BTX-{year}-{seq:06}"; // bank transactions (bank.csv)
 };
 
 // [export]: the accounts of the journals `arctl export` writes for ledger,
@@ -83,6 +85,47 @@ struct DunningPolicy {
   std::vector<DunningLevel> levels; // in escalating order; none: no dunning
 };
 
+// [bank.profile.NAME]: how to read one bank's CSV export into bank
+// transactions (arctl-reconcile(1)).
+
+// A column of the export: by its name in the header row, or by its
+// position, from 1.
+struct ProfileColumn {
+  std::string name;
+  int position = 0;       // from 1; 0 when named
+  std::uint32_t line = 0; // where arctl.toml names it
+  std::uint32_t column = 0;
+};
+
+// How a single amount column carries the direction of the money.
+enum class AmountSign : std::uint8_t { credit_positive, debit_positive };
+
+struct BankProfile {
+  std::string name;
+  std::uint32_t line = 0; // where the table is in arctl.toml
+  std::string encoding;   // empty: tell by the bytes (decode_text)
+  char delimiter = ',';
+  int skip_lines = 0;     // lines before the header row (or the first row)
+  bool header = true;     // whether the first row names the columns
+  std::string date_format = "%Y-%m-%d"; // parse_date_as
+  char decimal = '.';
+  std::string thousands;  // empty, or one of . , ' and a space
+  AmountSign sign = AmountSign::credit_positive;
+  // The values of the indicator column that mean money in and money out.
+  std::vector<std::string> credit_values{"C", "CR", "CRDT"};
+  std::vector<std::string> debit_values{"D", "DR", "DBIT"};
+  std::optional<Currency> currency; // for files without a currency column
+  std::string account;              // for files without an account column
+
+  // [bank.profile.NAME.columns]
+  struct Columns {
+    std::optional<ProfileColumn> date, value_date, amount, debit, credit,
+        indicator, currency, account, counterparty, counterparty_account,
+        end_to_end, reference, type, bank_tx;
+    std::vector<ProfileColumn> remittance; // joined with spaces
+  } columns;
+};
+
 struct Config {
   int format = k_books_format;
   std::optional<Date> lock_date;
@@ -115,9 +158,13 @@ struct Config {
 
   ExportAccounts export_accounts;
   DunningPolicy dunning;
+  std::vector<BankProfile> bank_profiles; // [bank.profile.NAME]
 
   // The tax code with this name, or nullptr.
   [[nodiscard]] const TaxCode* find_tax_code(std::string_view code) const;
+  // The bank profile with this name, or nullptr.
+  [[nodiscard]] const BankProfile*
+  find_bank_profile(std::string_view name) const;
   // Whether a write-off of `amount` needs an approver.
   [[nodiscard]] bool writeoff_needs_approval(Money amount) const;
 };

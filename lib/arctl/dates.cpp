@@ -94,6 +94,82 @@ std::expected<Date, ParseError> parse_date(std::string_view text) {
   return date;
 }
 
+int full_year(int two_digits) {
+  return two_digits < 70 ? 2000 + two_digits : 1900 + two_digits;
+}
+
+std::optional<std::string> date_pattern_problem(std::string_view pattern) {
+  bool day = false, month = false, year = false;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] != '%')
+      continue;
+    if (++i == pattern.size())
+      return std::string("ends in a lone '%'");
+    switch (pattern[i]) {
+    case 'd': day = true; break;
+    case 'm': month = true; break;
+    case 'Y':
+    case 'y': year = true; break;
+    case '%': break;
+    default:
+      return fmt::format("has an unknown field %{}; use %d, %m, %Y, %y or %%",
+                         pattern[i]);
+    }
+  }
+  if (!day || !month || !year)
+    return std::string("needs a day (%d), a month (%m) and a year (%Y or %y)");
+  return std::nullopt;
+}
+
+std::expected<Date, ParseError> parse_date_as(std::string_view text,
+                                              std::string_view pattern) {
+  const auto wrong = [&] {
+    return std::unexpected(ParseError{
+        fmt::format("date \"{}\" does not match the pattern \"{}\"", text,
+                    pattern),
+        {}});
+  };
+  int y = 0, m = 0, d = 0;
+  std::size_t at = 0;
+  // Up to `most` digits, at least `least`.
+  const auto number = [&](std::size_t least, std::size_t most, int& out) {
+    std::size_t n = 0;
+    out = 0;
+    while (n < most && at < text.size() && is_digit(text[at])) {
+      out = out * 10 + (text[at++] - '0');
+      ++n;
+    }
+    return n >= least;
+  };
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '%' && i + 1 < pattern.size() && pattern[i + 1] != '%') {
+      const char field = pattern[++i];
+      const bool ok = field == 'd'   ? number(1, 2, d)
+                      : field == 'm' ? number(1, 2, m)
+                      : field == 'Y' ? number(4, 4, y)
+                      : field == 'y' && number(2, 2, y);
+      if (!ok)
+        return wrong();
+      if (field == 'y')
+        y = full_year(y);
+      continue;
+    }
+    if (pattern[i] == '%')
+      ++i; // "%%"
+    if (at >= text.size() || text[at] != pattern[i])
+      return wrong();
+    ++at;
+  }
+  if (at != text.size())
+    return wrong();
+  const Date date{date::year{y}, date::month{static_cast<unsigned>(m)},
+                  date::day{static_cast<unsigned>(d)}};
+  if (y < 1900 || !date.ok())
+    return std::unexpected(ParseError{
+        fmt::format("date \"{}\" is not a real day", text), {}});
+  return date;
+}
+
 std::string format_date(Date d) {
   return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(d.year()),
                      static_cast<unsigned>(d.month()),

@@ -23,6 +23,22 @@ using Date = date::year_month_day;
 // "2026-03-01".
 [[nodiscard]] std::string format_date(Date d);
 
+// Dates as other programs write them (a bank's CSV export), by a pattern of
+// strptime-like fields: %d day and %m month (one or two digits), %Y year
+// (four digits), %y year (two digits: 00-69 are 20xx, 70-99 are 19xx, as
+// POSIX says) and %% for '%'; every other character stands for itself.
+// "%d.%m.%Y" reads 7.3.2026 and 07.03.2026.
+[[nodiscard]] std::expected<Date, ParseError>
+parse_date_as(std::string_view text, std::string_view pattern);
+
+// Why `pattern` cannot be a date pattern of parse_date_as (an unknown
+// field, no day, month or year), or nothing.
+[[nodiscard]] std::optional<std::string>
+date_pattern_problem(std::string_view pattern);
+
+// The year of a two-digit year (the %y rule above).
+[[nodiscard]] int full_year(int two_digits);
+
 // Whole days from `from` to `to` (negative when `to` is earlier).
 [[nodiscard]] int days_between(Date from, Date to);
 

@@ -93,6 +93,8 @@ std::string next_number(const Books& books, std::string_view pattern,
     consider(x.id);
   for (const auto& x : books.notices)
     consider(x.id);
+  for (const auto& x : books.bank_transactions)
+    consider(x.id);
   return format_number(pattern, year, highest + 1);
 }
 

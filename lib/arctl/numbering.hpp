@@ -27,7 +27,8 @@ match_number(std::string_view pattern, std::string_view id, int year);
 
 // The next free number of `pattern` for a document dated `date`: one more
 // than the highest sequence among all document ids (invoices, payments,
-// adjustments) and notice ids that match it in that year.
+// adjustments), notice ids and bank transaction ids that match it in that
+// year.
 [[nodiscard]] std::string next_number(const Books& books,
                                       std::string_view pattern, Date date);
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -129,9 +130,17 @@ Result<std::string> format_record(const TableHeader& header,
 Result<void> RecordAppender::append(Table table,
                                     std::span<const FieldValue> values,
                                     std::optional<Date> date) {
-  auto& header = m_headers[static_cast<std::size_t>(table)];
+  const auto t = static_cast<std::size_t>(table);
+  auto& header = m_headers[t];
   if (!header) {
     auto read = read_header(m_dir, table);
+    if (!read && schema(table).optional &&
+        !std::filesystem::exists(m_dir.file(schema(table).file))) {
+      const auto& columns = schema(table).columns;
+      read = TableHeader{table, m_dir.shown(schema(table).file),
+                         {columns.begin(), columns.end()}};
+      m_missing[t] = true;
+    }
     if (!read)
       return std::unexpected(std::move(read.error()));
     header = std::move(*read);
@@ -140,7 +149,10 @@ Result<void> RecordAppender::append(Table table,
   if (!record)
     return std::unexpected(std::move(record.error()));
   m_plan.added.push_back(record->substr(0, record->size() - 1));
-  m_plan.change.append(table, std::move(*record), date);
+  if (m_missing[t])
+    m_plan.change.append_new(table, std::move(*record), date);
+  else
+    m_plan.change.append(table, std::move(*record), date);
   return {};
 }
 

@@ -57,7 +57,8 @@ public:
       : m_dir(dir), m_plan(plan) {}
 
   // A fact passes its date (checked against the lock date on commit);
-  // master data passes none.
+  // master data passes none. The file of an optional table (TableSchema)
+  // that is missing is created, with the header arctl writes.
   [[nodiscard]] Result<void> append(Table table,
                                     std::span<const FieldValue> values,
                                     std::optional<Date> date = std::nullopt);
@@ -66,6 +67,7 @@ private:
   const BooksDir& m_dir;
   PlannedChange& m_plan;
   std::array<std::optional<TableHeader>, k_table_count> m_headers;
+  std::array<bool, k_table_count> m_missing{};
 };
 
 // A record met while rewriting a table. Views are valid during the call.

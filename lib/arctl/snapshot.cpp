@@ -21,7 +21,7 @@ namespace {
 
 // Bumped whenever what a snapshot holds changes meaning without changing
 // the size of a record.
-constexpr std::uint64_t k_format = 2; // 2: arrangements
+constexpr std::uint64_t k_format = 3; // 2: arrangements, 3: bank.csv
 constexpr std::array<char, 8> k_magic{'A', 'R', 'C', 'T', 'L', 'S', 'N', 'P'};
 constexpr std::uint64_t k_align = 4096;
 
@@ -44,6 +44,12 @@ auto views(Adjustment& a) {
   return std::array{&a.id, &a.reason, &a.approved_by};
 }
 auto views(Event& e) { return std::array{&e.reason}; }
+auto views(BankTx& b) {
+  return std::array{&b.id,          &b.account,   &b.counterparty,
+                    &b.counterparty_account,      &b.remittance,
+                    &b.end_to_end,  &b.reference, &b.type,
+                    &b.bank_tx,     &b.fingerprint, &b.source};
+}
 auto views(CustomerState& c) { return std::array{&c.hold_reason}; }
 
 // A notice without its list of invoices, which follows all notices.
@@ -76,8 +82,9 @@ struct ArrangementRecord {
 };
 auto views(ArrangementRecord& a) { return std::array{&a.id, &a.note}; }
 
-// The id indexes, in the order of their sections.
-constexpr std::size_t k_indexes = 5;
+// The id indexes, in the order of their sections: customers, invoices,
+// documents, notices, arrangements, bank transactions.
+constexpr std::size_t k_indexes = 6;
 
 template <class T>
 concept WithText = requires(T& t) { views(t); };
@@ -88,9 +95,9 @@ constexpr std::uint64_t layout_fingerprint() {
   for (std::uint64_t n :
        {sizeof(Customer), alignof(Customer), sizeof(Invoice), sizeof(Payment),
         sizeof(Allocation), sizeof(Adjustment), sizeof(Event),
-        sizeof(NoticeRecord), sizeof(ArrangementRecord), sizeof(InvoiceState),
-        sizeof(SourceState),
-        sizeof(CustomerState), sizeof(std::string_view), sizeof(Date),
+        sizeof(NoticeRecord), sizeof(ArrangementRecord), sizeof(BankTx),
+        sizeof(InvoiceState), sizeof(SourceState), sizeof(CustomerState),
+        sizeof(std::string_view), sizeof(Date),
         sizeof(FileStamp)})
     h = (h ^ n) * 0x100000001b3ull;
   return h;
@@ -99,7 +106,7 @@ constexpr std::uint64_t layout_fingerprint() {
 static_assert(Plain<Customer> && Plain<Invoice> && Plain<Payment> &&
               Plain<Allocation> && Plain<Adjustment> && Plain<Event> &&
               Plain<NoticeRecord> && Plain<ArrangementRecord> &&
-              Plain<InvoiceState> &&
+              Plain<BankTx> && Plain<InvoiceState> &&
               Plain<SourceState> && Plain<CustomerState>);
 
 enum Section : std::size_t {
@@ -114,6 +121,7 @@ enum Section : std::size_t {
   notice_invoices,
   arrangements,
   arrangement_invoices,
+  bank_transactions,
   ledger_invoices,
   ledger_payments,
   ledger_credits,
@@ -523,7 +531,8 @@ bool write_all(int fd, const Books& books, const Ledger& end,
   }
   const IdIndex* indexes[] = {&books.customer_index, &books.invoice_index,
                               &books.document_index, &books.notice_index,
-                              &books.arrangement_index};
+                              &books.arrangement_index, &books.bank_index};
+  static_assert(std::size(indexes) == k_indexes);
   bool ok = w.text(books.arena) &&
             w.section(customers, std::span<const Customer>(books.customers)) &&
             w.section(invoices, std::span<const Invoice>(books.invoices)) &&
@@ -540,6 +549,8 @@ bool write_all(int fd, const Books& books, const Ledger& end,
                       std::span<const ArrangementRecord>(arrangements)) &&
             w.section(Section::arrangement_invoices,
                       std::span<const std::uint32_t>(arrangement_invoices)) &&
+            w.section(Section::bank_transactions,
+                      std::span<const BankTx>(books.bank_transactions)) &&
             w.section(ledger_invoices,
                       std::span<const InvoiceState>(end.invoices)) &&
             w.section(ledger_payments,
@@ -660,6 +671,7 @@ bool sections_fit(const Header& header) {
          fits(notice_invoices, sizeof(std::uint32_t)) &&
          fits(arrangements, sizeof(ArrangementRecord)) &&
          fits(arrangement_invoices, sizeof(std::uint32_t)) &&
+         fits(bank_transactions, sizeof(BankTx)) &&
          fits(ledger_invoices, sizeof(InvoiceState)) &&
          fits(ledger_payments, sizeof(SourceState)) &&
          fits(ledger_credits, sizeof(SourceState)) &&
@@ -685,10 +697,12 @@ bool take_over(const Header& header, const std::shared_ptr<Adopted>& mapping,
   in.into(allocations, books.allocations);
   in.into(adjustments, books.adjustments);
   in.into(events, books.events);
+  in.into(Section::bank_transactions, books.bank_transactions);
   in.into(ledger_customers, end.customers);
   IdIndex* indexes[] = {&books.customer_index, &books.invoice_index,
                         &books.document_index, &books.notice_index,
-                        &books.arrangement_index};
+                        &books.arrangement_index, &books.bank_index};
+  static_assert(std::size(indexes) == k_indexes);
   for (std::size_t i = 0; i < k_indexes; ++i)
     in.index(i, *indexes[i]);
   // The part of a list of invoices that a record names, within the list.

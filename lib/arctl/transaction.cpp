@@ -151,6 +151,21 @@ void Change::append(Table table, std::string record, std::optional<Date> date) {
   m_ops.push_back({Op::append, file, std::move(record), date});
 }
 
+void Change::append_new(Table table, std::string record,
+                        std::optional<Date> date) {
+  const std::string file(schema(table).file);
+  auto e = std::find_if(m_ops.begin(), m_ops.end(), [&](const Entry& o) {
+    return o.op == Op::create && o.file == file;
+  });
+  if (e == m_ops.end()) {
+    m_ops.push_back({Op::create, file, header_line(table), {}});
+    e = m_ops.end() - 1;
+  }
+  e->content += record;
+  if (date && (!e->earliest || *date < *e->earliest))
+    e->earliest = date;
+}
+
 void Change::merge(Change other) {
   for (auto& e : other.m_ops) {
     const auto same = std::find_if(m_ops.begin(), m_ops.end(), [&](const Entry& o) {

@@ -54,6 +54,10 @@ public:
   // master data (a new customer) has none.
   void append(Table table, std::string record,
               std::optional<Date> date = std::nullopt);
+  // Appends one record to the file of `table` where it does not exist yet
+  // (an optional table, TableSchema): the file is created with its header row.
+  void append_new(Table table, std::string record,
+                  std::optional<Date> date = std::nullopt);
   // Creates a file that must not exist yet.
   void create(std::string file, std::string content);
   // Replaces a file's whole content (customers.csv after an edit).

@@ -79,7 +79,7 @@ TEST_CASE("new books from init are clean") {
   auto r = run_check(b.dir(), {});
   REQUIRE(r.has_value());
   CHECK(r->findings.empty());
-  CHECK(r->files == 10);
+  CHECK(r->files == 11);
 }
 
 TEST_CASE("consistent facts are read into records and pass every rule") {
@@ -498,6 +498,91 @@ TEST_CASE("allocations.csv read in two halves reads as one") {
   b.add("allocations.csv", allocations);
   const auto in_sequence = reading(b, true);
   CHECK(reading(b, false) == in_sequence);
+}
+
+TEST_CASE("bank transactions are read from bank.csv") {
+  TempBooks b;
+  b.add("bank.csv",
+        "BTX-2026-000001,DE89370400440532013000,2026-03-02,2026-03-03,"
+        "1250.00,EUR,Acme GmbH,DE02120300000000202051,INV-7 INV-8,E2E-1,"
+        "RF18539007547034,PMNT/RCDT/ESCT,,ACSR-1,"
+        "0123456789abcdef0123456789abcdef,stmt.xml:40 Stmt[1]/Ntry[1],"
+        "2026-03-04\n"
+        "BTX-2026-000002,DE89370400440532013000,2026-03-02,,-7.50,EUR,,,"
+        "Fee,,,,yes,,fedcba9876543210fedcba9876543210,,\n");
+  const auto books = b.load();
+  REQUIRE(books->bank_transactions.size() == 2);
+  const auto& t = books->bank_transactions[0];
+  CHECK(t.id == "BTX-2026-000001");
+  CHECK(t.account == "DE89370400440532013000");
+  CHECK(format_date(t.date) == "2026-03-02");
+  CHECK(t.has_value_date);
+  CHECK(format_date(t.value_date) == "2026-03-03");
+  CHECK(t.amount == 125000);
+  CHECK(t.currency.name() == "EUR");
+  CHECK(t.counterparty == "Acme GmbH");
+  CHECK(t.remittance == "INV-7 INV-8");
+  CHECK(t.reference == "RF18539007547034");
+  CHECK(t.bank_tx == "ACSR-1");
+  CHECK_FALSE(t.reversal);
+  CHECK(format_date(t.imported) == "2026-03-04");
+  const auto& fee = books->bank_transactions[1];
+  CHECK(fee.amount == -750);
+  CHECK(fee.reversal);
+  CHECK_FALSE(fee.has_value_date);
+  CHECK(books->bank_index.find("BTX-2026-000002") == 1u);
+  CHECK(books->records[static_cast<std::size_t>(Table::bank)] == 2);
+}
+
+TEST_CASE("books without bank.csv read as books without bank transactions") {
+  TempBooks b;
+  std::filesystem::remove(b.dir().path / "bank.csv");
+  auto r = run_check(b.dir(), {});
+  REQUIRE(r.has_value());
+  CHECK(r->findings.empty());
+  CHECK(r->files == 10);
+}
+
+TEST_CASE("bad bank transactions are reported at their line and column") {
+  TempBooks b;
+  const std::string fp = "0123456789abcdef0123456789abcdef";
+  b.add("bank.csv",
+        "BTX-1,ACCT,2026-03-02,,12.345,EUR,,,,,,,,,"
+        "aaaa,,\n"
+        "BTX-2,,2026-02-30,,10,EUR,,,,,,,maybe,,bbbb,,\n"
+        "BTX-3,ACCT,2026-03-02,,10,XXX,,,,,,,,,,,\n"
+        "BTX-4,ACCT,2026-03-02,,10,EUR,,,,,,,,," + fp + ",,\n"
+        "BTX-4,ACCT,2026-03-02,,11,EUR,,,,,,,,,cccc,,\n");
+  auto loaded = load_books(b.dir(), {});
+  REQUIRE(loaded.has_value());
+  std::string got;
+  for (const auto& d : loaded->problems)
+    got += fmt::format("{}:{} {}\n", d.loc.line, d.loc.column, d.code);
+  CHECK(got ==
+        "2:24 amount-syntax\n"
+        "3:7 missing-value\n"
+        "3:8 date-syntax\n"
+        "3:33 value-unknown\n"
+        "4:27 currency-unknown\n"
+        "4:39 missing-value\n"
+        "6:1 duplicate-id\n");
+}
+
+TEST_CASE("a bank transaction imported twice is found by check") {
+  TempBooks b;
+  const std::string row =
+      ",ACCT,2026-03-02,,10.00,EUR,,,,,,,,,0123456789abcdef0123456789abcdef,,"
+      "\n";
+  b.add("bank.csv", "BTX-1" + row + "BTX-2,ACCT,2026-03-02,,5.00,EUR,,,,,,,,,"
+                    "11112222333344445555666677778888,,\nBTX-3" + row);
+  const auto found = findings(b);
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].code == "duplicate-bank-transaction");
+  CHECK(found[0].loc.file == "bank.csv");
+  CHECK(found[0].loc.line == 4);
+  CHECK(found[0].message ==
+        "bank transaction BTX-3 is BTX-1 again (the same fingerprint, at "
+        "bank.csv:2)");
 }
 
 // ---- arrangements.csv -----------------------------------------------------

@@ -301,3 +301,95 @@ TEST_CASE("a bad [dunning] policy is reported at its values") {
                         "13: 'dunning.level[3].name' is missing"});
   CHECK(e.diagnostics[1].code == "config-value");
 }
+
+TEST_CASE("bank profiles say how to read a bank's CSV export") {
+  auto c = parse_config(R"([numbering]
+bank = "B-{seq:04}"
+
+[bank.profile.gls]
+encoding = "latin1"
+delimiter = ";"
+skip_lines = 2
+date_format = "%d.%m.%Y"
+decimal = ","
+thousands = "."
+currency = "EUR"
+
+[bank.profile.gls.columns]
+date = "Buchungstag"
+value_date = 3
+amount = "Betrag"
+remittance = ["VWZ1", "VWZ2", 7]
+
+[bank.profile.dc]
+sign = "debit-positive"
+credit_values = ["H"]
+debit_values = ["S"]
+header = false
+[bank.profile.dc.columns]
+date = 1
+amount = 2
+indicator = 3
+)",
+                        "arctl.toml");
+  REQUIRE(c.has_value());
+  CHECK(c->numbering.bank == "B-{seq:04}");
+  REQUIRE(c->bank_profiles.size() == 2);
+  const auto* gls = c->find_bank_profile("gls");
+  REQUIRE(gls != nullptr);
+  CHECK(gls->line == 4);
+  CHECK(gls->encoding == "latin1");
+  CHECK(gls->delimiter == ';');
+  CHECK(gls->skip_lines == 2);
+  CHECK(gls->decimal == ',');
+  CHECK(gls->thousands == ".");
+  CHECK(gls->currency->name() == "EUR");
+  CHECK(gls->columns.date->name == "Buchungstag");
+  CHECK(gls->columns.value_date->position == 3);
+  CHECK(gls->columns.date->line == 14);
+  REQUIRE(gls->columns.remittance.size() == 3);
+  CHECK(gls->columns.remittance[1].name == "VWZ2");
+  CHECK(gls->columns.remittance[2].position == 7);
+  const auto* dc = c->find_bank_profile("dc");
+  REQUIRE(dc != nullptr);
+  CHECK(dc->sign == AmountSign::debit_positive);
+  CHECK(dc->credit_values == std::vector<std::string>{"H"});
+  CHECK_FALSE(dc->header);
+  CHECK(dc->columns.indicator->position == 3);
+  CHECK(c->find_bank_profile("other") == nullptr);
+}
+
+TEST_CASE("a bad bank profile is reported key by key") {
+  const auto e = problems_of(R"([bank.profile.x]
+encoding = "klingon"
+delimiter = "::"
+decimal = ","
+thousands = ","
+date_format = "%d/%q/%Y"
+sign = "up"
+header = false
+[bank.profile.x.columns]
+date = "Date"
+debit = 3
+colour = 1
+
+[bank.profile.y]
+currency = "EUR"
+)");
+  std::string got;
+  for (const auto& d : e.diagnostics)
+    got += fmt::format("{}:{} {}\n", d.loc.line, d.loc.column, d.message);
+  CHECK(got ==
+        "2:12 encoding \"klingon\" is not known\n"
+        "3:13 'bank.profile.x.delimiter' cannot be \"::\"\n"
+        "6:15 date format \"%d/%q/%Y\" has an unknown field %q; use %d, %m, "
+        "%Y, %y or %%\n"
+        "5:13 'bank.profile.x.thousands' is the decimal separator too\n"
+        "7:8 sign \"up\" is not known\n"
+        "12:1 unknown key 'bank.profile.x.columns.colour'\n"
+        "10:8 'bank.profile.x.columns.date' must give the column's position "
+        "from 1: the profile has no header row\n"
+        "9:1 'bank.profile.x.columns' names neither an amount column nor "
+        "debit and credit columns\n"
+        "14:1 'bank.profile.y' has no table [bank.profile.y.columns]\n");
+}

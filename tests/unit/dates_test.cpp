@@ -256,6 +256,35 @@ TEST_CASE("terms are written canonically and read back") {
   CHECK(terms("net 030").to_string() == "net 30");
 }
 
+TEST_CASE("dates are read by a pattern as other programs write them") {
+  const auto as = [](const char* text, const char* pattern) {
+    auto d = parse_date_as(text, pattern);
+    return d ? format_date(*d) : "error: " + d.error().message;
+  };
+  CHECK(as("07.03.2026", "%d.%m.%Y") == "2026-03-07");
+  CHECK(as("7.3.2026", "%d.%m.%Y") == "2026-03-07");
+  CHECK(as("12/15/18", "%m/%d/%y") == "2018-12-15");
+  CHECK(as("1/5/99", "%m/%d/%y") == "1999-01-05");
+  CHECK(as("20260307", "%Y%m%d") == "2026-03-07");
+  CHECK(as("100% 2026-03-07", "100%% %Y-%m-%d") == "2026-03-07");
+  CHECK(as("31.02.2026", "%d.%m.%Y") == "error: date \"31.02.2026\" is not a "
+                                        "real day");
+  CHECK(as("07-03-2026", "%d.%m.%Y") ==
+        "error: date \"07-03-2026\" does not match the pattern \"%d.%m.%Y\"");
+  CHECK(as("07.03.2026 10:00", "%d.%m.%Y").starts_with("error"));
+  CHECK(as("07.03.26", "%d.%m.%Y").starts_with("error"));
+}
+
+TEST_CASE("a date pattern needs a day, a month and a year of known fields") {
+  CHECK_FALSE(date_pattern_problem("%d.%m.%Y"));
+  CHECK_FALSE(date_pattern_problem("%m/%d/%y"));
+  CHECK(*date_pattern_problem("%d.%m") ==
+        "needs a day (%d), a month (%m) and a year (%Y or %y)");
+  CHECK(*date_pattern_problem("%d.%b.%Y") ==
+        "has an unknown field %b; use %d, %m, %Y, %y or %%");
+  CHECK(*date_pattern_problem("%d.%m.%Y%") == "ends in a lone '%'");
+}
+
 TEST_CASE("monthly instalments keep their day, clamped to the month's end") {
   const Interval monthly{1, Interval::Unit::months};
   SUBCASE("from the 31st") {

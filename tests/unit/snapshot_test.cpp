@@ -96,6 +96,16 @@ std::string describe(const Books& b, const Ledger& l) {
                        a.currency.name(), a.amount, d(a.due), a.installments,
                        a.every.to_string(), fmt::join(a.invoices, "/"), a.note,
                        a.line, b.arrangement_index.find(a.id).value_or(99));
+  for (const auto& t : b.bank_transactions)
+    out += fmt::format("B {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} "
+                       "{} {} {}\n",
+                       t.id, t.account, d(t.date), d(t.value_date),
+                       t.has_value_date, t.reversal, t.amount,
+                       t.currency.name(), t.counterparty,
+                       t.counterparty_account, t.remittance, t.end_to_end,
+                       t.reference, t.type, t.bank_tx, t.fingerprint, t.source,
+                       d(t.imported), t.line,
+                       b.bank_index.find(t.id).value_or(99));
   for (auto n : b.records)
     out += fmt::format("{} ", n);
   out += fmt::format("in {} files\nas of {}, latest {}\n", b.files_read,
@@ -163,6 +173,27 @@ TEST_CASE("a snapshot gives back the books and ledger it was made from") {
   // What is added after reading lives beside what was mapped.
   auto& arena = const_cast<Books&>(**opened).arena;
   CHECK(arena.store("new text") == "new text");
+}
+
+TEST_CASE("a snapshot gives back the bank transactions") {
+  OldBooks b;
+  std::ofstream(b.books() / "bank.csv", std::ios::app)
+      << "BTX-2026-000001,DE89,2026-11-02,2026-11-03,431.24,USD,Pecan Street,"
+         "DE02,INV-2026-0065,E2E,RF18,PMNT/RCDT/ESCT,,ACSR-1,"
+         "0123456789abcdef0123456789abcdef,s.xml:40 Stmt[1]/Ntry[1],"
+         "2026-11-20\n"
+         "BTX-2026-000002,DE89,2026-11-02,,-7.50,USD,,,Fee,,,,yes,,"
+         "fedcba9876543210fedcba9876543210,s.xml:60,2026-11-20\n";
+  b.settle();
+  write_snapshot_of(b);
+  const auto expected = fresh(b);
+  CHECK(expected.find("B BTX-2026-000002 DE89 2026-11-02 2026-11-02 false "
+                      "true -750 USD") != std::string::npos);
+  Ledger end;
+  const auto books = from_snapshot(b, &end);
+  REQUIRE(books != nullptr);
+  CHECK(books->bank_transactions.size() == 2);
+  CHECK(describe(*books, end) == expected);
 }
 
 TEST_CASE("books held in a snapshot outlive nothing they need") {

@@ -102,6 +102,7 @@ enum EventColumn { e_date, e_kind, e_customer, e_invoice, e_amount, e_reason };
 enum NoticeColumn { n_id, n_date, n_customer, n_level, n_invoices, n_amount, n_currency, n_fee, n_interest };
 enum ArrangementColumn { r_id, r_date, r_kind, r_customer, r_currency, r_amount, r_due, r_installments, r_every, r_invoices, r_note };
 enum BankColumn { b_id, b_account, b_date, b_value_date, b_amount, b_currency, b_counterparty, b_counterparty_account, b_remittance, b_end_to_end, b_reference, b_type, b_reversal, b_bank_tx, b_fingerprint, b_source, b_imported };
+enum ReconciliationColumn { q_date, q_bank, q_action, q_payments, q_customer, q_rule, q_confidence, q_third_party, q_reason, q_evidence };
 } // namespace col
 
 constexpr std::array customer_columns{"id"sv, "name"sv, "email"sv, "currency"sv, "terms"sv, "credit_limit"sv, "tax_id"sv, "address"sv, "dunning"sv};
@@ -124,6 +125,8 @@ constexpr std::array arrangement_columns{"id"sv, "date"sv, "kind"sv, "customer"s
 constexpr std::array arrangement_required{"id"sv, "date"sv, "kind"sv, "customer"sv, "currency"sv, "amount"sv, "due"sv};
 constexpr std::array bank_columns{"id"sv, "account"sv, "date"sv, "value_date"sv, "amount"sv, "currency"sv, "counterparty"sv, "counterparty_account"sv, "remittance"sv, "end_to_end"sv, "reference"sv, "type"sv, "reversal"sv, "bank_tx"sv, "fingerprint"sv, "source"sv, "imported"sv};
 constexpr std::array bank_required{"id"sv, "account"sv, "date"sv, "amount"sv, "currency"sv, "fingerprint"sv};
+constexpr std::array reconciliation_columns{"date"sv, "bank"sv, "action"sv, "payments"sv, "customer"sv, "rule"sv, "confidence"sv, "third_party"sv, "reason"sv, "evidence"sv};
+constexpr std::array reconciliation_required{"date"sv, "bank"sv, "action"sv};
 
 const std::array<TableSchema, k_table_count> k_schemas{{
     {Table::customers, "customers.csv", customer_columns, customer_required, false},
@@ -136,6 +139,7 @@ const std::array<TableSchema, k_table_count> k_schemas{{
     {Table::notices, "notices.csv", notice_columns, notice_required, true},
     {Table::arrangements, "arrangements.csv", arrangement_columns, arrangement_required, true, true},
     {Table::bank, "bank.csv", bank_columns, bank_required, true, true},
+    {Table::reconciliations, "reconciliations.csv", reconciliation_columns, reconciliation_required, true, true},
 }};
 static_assert(bank_columns.size() <= k_max_columns);
 
@@ -183,6 +187,8 @@ constexpr std::array k_method_names{""sv, "check"sv, "card"sv, "ach"sv, "wire"sv
 constexpr std::array k_adjustment_names{"credit"sv, "discount"sv, "writeoff"sv, "void"sv, "refund"sv, "reversal"sv};
 constexpr std::array k_event_names{"dispute"sv, "resolve"sv, "hold"sv, "release"sv, "override"sv};
 constexpr std::array k_arrangement_names{"promise"sv, "plan"sv};
+constexpr std::array k_reconcile_action_names{"posted"sv, "linked"sv,
+                                              "confirmed"sv, "ignored"sv};
 
 template <class E, std::size_t N>
 std::optional<E> from_name(const std::array<std::string_view, N>& names,
@@ -225,6 +231,12 @@ std::string_view to_string(EventKind k) {
 }
 std::string_view to_string(ArrangementKind k) {
   return k_arrangement_names[static_cast<std::size_t>(k)];
+}
+std::string_view to_string(ReconcileAction a) {
+  return k_reconcile_action_names[static_cast<std::size_t>(a)];
+}
+std::optional<ReconcileAction> parse_reconcile_action(std::string_view text) {
+  return from_name<ReconcileAction>(k_reconcile_action_names, text);
 }
 std::optional<PaymentMethod> parse_payment_method(std::string_view text) {
   return from_name<PaymentMethod>(k_method_names, text, 1);
@@ -616,6 +628,7 @@ private:
       room(b.bank_transactions);
       b.bank_index.reserve(n);
       break;
+    case Table::reconciliations: room(b.reconciliations); break;
     }
   }
 
@@ -704,6 +717,7 @@ private:
   // an id that is not an invoice's is a problem and left out.
   std::vector<std::uint32_t> invoice_list(Row& r, int column);
   void bank_row(Row& r);
+  void reconciliation_row(Row& r);
 
   // Checks `cur` against the currency of customer `c`.
   void same_currency_as_customer(Row& r, int column, std::uint32_t c,
@@ -901,6 +915,7 @@ bool Loader::read(Table table, Part part) {
     case Table::notices: notice_row(row); break;
     case Table::arrangements: arrangement_row(row); break;
     case Table::bank: bank_row(row); break;
+    case Table::reconciliations: reconciliation_row(row); break;
     }
   };
   // Rows are read in batches and used a few rows behind where the lookups
@@ -1658,6 +1673,78 @@ void Loader::bank_row(Row& r) {
   m_books.bank_transactions.push_back(b);
 }
 
+void Loader::reconciliation_row(Row& r) {
+  using namespace col;
+  Reconciliation q;
+  q.line = r.rec.line;
+  const auto date = r.date(q_date, "date");
+  const auto bank = r.get(q_bank);
+  const auto index = m_books.bank_index.find(bank);
+  if (bank.empty())
+    r.problem(q_bank, "missing-value", "bank transaction is empty");
+  else if (!index)
+    r.problem(q_bank, "unknown-bank-transaction",
+              fmt::format("unknown bank transaction \"{}\"", bank),
+              "bank transactions are in bank.csv");
+  const auto action = r.choice<ReconcileAction>(
+      q_action, k_reconcile_action_names, 0, "action", "actions");
+  // Every payment named is one of the books'.
+  std::size_t named = 0;
+  for (auto list = r.get(q_payments); !list.empty();) {
+    const auto semi = list.find(';');
+    const auto one = list.substr(0, semi);
+    const auto ref = m_books.find_document(one);
+    if (!ref.valid() || ref.kind != DocKind::payment)
+      r.problem(q_payments, "unknown-document",
+                fmt::format("unknown payment \"{}\"", one));
+    ++named;
+    list = semi == std::string_view::npos ? std::string_view{}
+                                          : list.substr(semi + 1);
+  }
+  if (action && *action != ReconcileAction::ignored && named == 0)
+    r.problem(q_payments, "missing-value",
+              fmt::format("a bank credit {} names its payments",
+                          to_string(*action)));
+  if (action == ReconcileAction::ignored && named != 0)
+    r.problem(q_payments, "value-unexpected",
+              "an ignored bank credit has no payments");
+  if (action == ReconcileAction::ignored && r.get(q_reason).empty())
+    r.problem(q_reason, "missing-value", "an ignored bank credit needs a reason");
+  if (!r.get(q_customer).empty())
+    q.customer = r.customer(q_customer);
+  const auto confidence = r.get(q_confidence);
+  if (!confidence.empty()) {
+    unsigned value = 0;
+    bool digits = confidence.size() <= 3;
+    for (const char c : confidence) {
+      digits = digits && c >= '0' && c <= '9';
+      value = value * 10 + static_cast<unsigned>(c - '0');
+    }
+    if (!digits || value > 100)
+      r.problem(q_confidence, "value-syntax",
+                fmt::format("confidence \"{}\" is not a whole number from 0 "
+                            "to 100",
+                            confidence));
+    q.confidence = static_cast<std::uint8_t>(value);
+  }
+  const auto third = r.get(q_third_party);
+  if (third == "yes")
+    q.third_party = true;
+  else if (!third.empty() && third != "no")
+    r.problem(q_third_party, "value-unknown",
+              fmt::format("third_party \"{}\" must be yes or no", third));
+  if (!date || !index || !action || !r.ok)
+    return;
+  q.date = *date;
+  q.bank = *index;
+  q.action = *action;
+  q.payments = r.text(q_payments);
+  q.rule = r.text(q_rule);
+  q.reason = r.text(q_reason);
+  q.evidence = r.text(q_evidence);
+  m_books.reconciliations.push_back(q);
+}
+
 } // namespace
 
 namespace {
@@ -1804,6 +1891,7 @@ void read_on_two_threads(LoadResult& result, const LoadOptions& options) {
   event_loader.read(Table::notices);
   event_loader.read(Table::arrangements);
   event_loader.read(Table::bank);
+  event_loader.read(Table::reconciliations);
   thread.join();
   if (halves)
     take_in(result, allocations);
@@ -1837,6 +1925,7 @@ void read_with_lines(LoadResult& result, const LoadOptions& options) {
   loader.read(Table::notices);
   loader.read(Table::arrangements);
   loader.read(Table::bank);
+  loader.read(Table::reconciliations);
   thread.join();
   take_in(result, lines);
   books.files_read = 1 + loader.files_read() + line_loader.files_read();

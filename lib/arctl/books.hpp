@@ -59,8 +59,9 @@ enum class Table : std::uint8_t {
   notices,
   arrangements,
   bank, // bank transactions imported from statements (bank.csv)
+  reconciliations, // bank credits matched, confirmed or ignored
 };
-inline constexpr std::size_t k_table_count = 10;
+inline constexpr std::size_t k_table_count = 11;
 
 // The most columns a table of the books has.
 inline constexpr std::size_t k_max_columns = 24;
@@ -112,17 +113,23 @@ enum class AdjustmentKind : std::uint8_t { credit, discount, writeoff, void_, re
 enum class EventKind : std::uint8_t { dispute, resolve, hold, release, override_ };
 // A promise to pay an amount by a date, or an instalment plan over invoices.
 enum class ArrangementKind : std::uint8_t { promise, plan };
+// What became of a bank credit: posted as a new payment by matching,
+// linked to payments in the books, confirmed by hand, or ignored.
+enum class ReconcileAction : std::uint8_t { posted, linked, confirmed, ignored };
 
 [[nodiscard]] std::string_view to_string(PaymentMethod m);
 [[nodiscard]] std::string_view to_string(AdjustmentKind k);
 [[nodiscard]] std::string_view to_string(EventKind k);
 [[nodiscard]] std::string_view to_string(ArrangementKind k);
+[[nodiscard]] std::string_view to_string(ReconcileAction a);
 // The value named as in the books ("wire", "writeoff", "dispute").
 [[nodiscard]] std::optional<PaymentMethod> parse_payment_method(std::string_view text);
 [[nodiscard]] std::optional<AdjustmentKind> parse_adjustment_kind(std::string_view text);
 [[nodiscard]] std::optional<EventKind> parse_event_kind(std::string_view text);
 [[nodiscard]] std::optional<ArrangementKind>
 parse_arrangement_kind(std::string_view text);
+[[nodiscard]] std::optional<ReconcileAction>
+parse_reconcile_action(std::string_view text);
 
 // ---- records ---------------------------------------------------------------
 // Every record keeps the line it was read from so any later finding can
@@ -260,6 +267,23 @@ struct BankTx {
   std::uint32_t line = 0;
 };
 
+// A decision about one bank credit (reconciliations.csv): what it became
+// and, for a match, which rule made it, how sure it was and on what
+// evidence. `payments` lists the payment ids it became or carries,
+// separated by ';' (each one a payment of the books).
+struct Reconciliation {
+  Date date;
+  std::uint32_t bank = k_none; // index in bank_transactions
+  ReconcileAction action = ReconcileAction::posted;
+  std::string_view payments;
+  std::uint32_t customer = k_none; // the payments' customer, if one
+  std::string_view rule;
+  std::uint8_t confidence = 0;
+  bool third_party = false;
+  std::string_view reason, evidence;
+  std::uint32_t line = 0;
+};
+
 // ---- the books -------------------------------------------------------------
 
 struct Books {
@@ -279,6 +303,7 @@ struct Books {
   Records<Notice> notices;
   Records<Arrangement> arrangements;
   Records<BankTx> bank_transactions;
+  Records<Reconciliation> reconciliations;
 
   IdIndex customer_index; // id -> index in customers
   // Document ids share one namespace but two indexes: invoices, and

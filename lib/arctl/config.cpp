@@ -3,6 +3,7 @@
 #include "arctl/books.hpp"
 #include "arctl/csv.hpp"
 #include "arctl/encoding.hpp"
+#include "arctl/matching.hpp"
 #include "arctl/toml_guard.hpp"
 
 #include <toml++/toml.h>
@@ -234,6 +235,10 @@ private:
   void read_export(const toml::table& t, Config& c);
   void read_dunning(const toml::table& t, Config& c);
   void read_bank(const toml::table& t, Config& c);
+  void read_reconcile(const toml::table& t, Config& c);
+  // An amount, or a table of amounts by currency ("2.00", { EUR = "2.00" }).
+  std::vector<Money> limits(const toml::table& t, std::string_view key,
+                            std::string_view path, Currency currency);
   void read_bank_profile(const toml::table& t, BankProfile& p,
                          const std::string& path);
   void read_profile_columns(const toml::table& t, BankProfile& p,
@@ -258,7 +263,7 @@ private:
 void Reader::read(const toml::table& root, Config& c) {
   only_keys(root, "",
             {"books", "company", "invoice", "numbering", "tax", "aging",
-             "payments", "export", "dunning", "bank"});
+             "payments", "export", "dunning", "bank", "reconcile"});
   if (const auto* t = table(root, "books", "books"))
     read_books(*t, c);
   if (const auto* t = table(root, "company", "company"))
@@ -279,6 +284,8 @@ void Reader::read(const toml::table& root, Config& c) {
     read_dunning(*t, c);
   if (const auto* t = table(root, "bank", "bank"))
     read_bank(*t, c);
+  if (const auto* t = table(root, "reconcile", "reconcile"))
+    read_reconcile(*t, c);
 }
 
 void Reader::read_books(const toml::table& t, Config& c) {
@@ -473,24 +480,75 @@ void Reader::read_payments(const toml::table& t, Config& c) {
   if (auto v = boolean(t, "early_payment_discount",
                        "payments.early_payment_discount"))
     c.early_payment_discount = *v;
-  const auto* node = t.get("writeoff_limit");
+  c.writeoff_limits = limits(t, "writeoff_limit", "payments.writeoff_limit",
+                             c.currency);
+}
+
+std::vector<Money> Reader::limits(const toml::table& t, std::string_view key,
+                                  std::string_view path, Currency currency) {
+  std::vector<Money> out;
+  const auto* node = t.get(key);
   if (!node)
-    return;
+    return out;
   if (const auto* per_currency = node->as_table()) {
-    for (const auto& [key, value] : *per_currency) {
-      const auto path = fmt::format("payments.writeoff_limit.{}", key.str());
-      const auto cur = find_currency(key.str());
+    for (const auto& [name, value] : *per_currency) {
+      const auto cur = find_currency(name.str());
       if (!cur) {
-        report(key.source(), "config-value",
-               fmt::format("unknown currency \"{}\"", key.str()),
+        report(name.source(), "config-value",
+               fmt::format("unknown currency \"{}\"", name.str()),
                "currencies are ISO 4217 codes such as USD, EUR, JPY");
         continue;
       }
-      if (auto m = limit(value, *cur, path))
-        c.writeoff_limits.push_back(*m);
+      if (auto m = limit(value, *cur, fmt::format("{}.{}", path, name.str())))
+        out.push_back(*m);
     }
-  } else if (auto m = limit(*node, c.currency, "payments.writeoff_limit")) {
-    c.writeoff_limits.push_back(*m);
+  } else if (auto m = limit(*node, currency, path)) {
+    out.push_back(*m);
+  }
+  return out;
+}
+
+void Reader::read_reconcile(const toml::table& t, Config& c) {
+  only_keys(t, "reconcile.", {"rules", "tolerance", "min_confidence"});
+  auto& r = c.reconcile;
+  if (const auto* node = t.get("rules")) {
+    const auto* arr = node->as_array();
+    if (!arr || arr->empty()) {
+      report(node->source(), "config-type",
+             "'reconcile.rules' must be a list of rule names",
+             "such as [\"posted\", \"deposit\", \"reference\"]; "
+             "arctl-reconcile(1) lists them");
+    } else {
+      for (const auto& item : *arr) {
+        const auto* name = item.as_string();
+        if (!name || !parse_match_rule(name->get())) {
+          std::string known;
+          for (const auto rule : default_match_rules())
+            known += fmt::format("{}{}", known.empty() ? "" : ", ",
+                                 to_string(rule));
+          report(item.source(), "config-value",
+                 name ? fmt::format("unknown matching rule \"{}\"",
+                                    name->get())
+                      : std::string("a matching rule is a name in quotes"),
+                 "the rules are " + known);
+        } else if (std::find(r.rules.begin(), r.rules.end(), name->get()) !=
+                   r.rules.end()) {
+          report(item.source(), "config-value",
+                 fmt::format("matching rule \"{}\" is listed twice",
+                             name->get()));
+        } else {
+          r.rules.push_back(name->get());
+        }
+      }
+    }
+  }
+  r.tolerances = limits(t, "tolerance", "reconcile.tolerance", c.currency);
+  if (auto v = integer(t, "min_confidence", "reconcile.min_confidence")) {
+    if (*v < 1 || *v > 100)
+      report(where(t, "min_confidence"), "config-value",
+             "'reconcile.min_confidence' must be from 1 to 100");
+    else
+      r.min_confidence = static_cast<int>(*v);
   }
 }
 

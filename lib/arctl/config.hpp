@@ -79,6 +79,13 @@ struct DunningLevel {
   std::uint32_t line = 0; // where it is defined in arctl.toml
 };
 
+// [reconcile]: how `arctl reconcile match` matches and what it posts.
+struct ReconcilePolicy {
+  std::vector<std::string> rules; // names, in order; empty: the default list
+  std::vector<Money> tolerances;  // bank charges written off, by currency
+  int min_confidence = 90;        // what --post posts
+};
+
 struct DunningPolicy {
   int grace_days = 0; // an item is overdue this many days after its due date
   Decimal minimum;    // the least amount overdue worth a notice
@@ -159,6 +166,7 @@ struct Config {
   ExportAccounts export_accounts;
   DunningPolicy dunning;
   std::vector<BankProfile> bank_profiles; // [bank.profile.NAME]
+  ReconcilePolicy reconcile;
 
   // The tax code with this name, or nullptr.
   [[nodiscard]] const TaxCode* find_tax_code(std::string_view code) const;

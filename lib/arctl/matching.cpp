@@ -9,18 +9,21 @@
 #include <array>
 #include <bit>
 #include <cctype>
+#include <unordered_set>
 
 namespace arctl {
 
 namespace {
 
 constexpr std::array k_rules{
+    MatchRule::posted,         MatchRule::deposit,
     MatchRule::reference,      MatchRule::reference_discount,
     MatchRule::reference_short, MatchRule::reference_partial,
     MatchRule::account_amount, MatchRule::name_amount,
     MatchRule::combination,    MatchRule::customer_only,
 };
 constexpr std::array<std::string_view, k_match_rule_count> k_rule_names{
+    "posted",         "deposit",
     "reference",      "reference-discount", "reference-short",
     "reference-partial", "account-amount",  "name-amount",
     "combination",    "customer-only",
@@ -131,6 +134,7 @@ private:
     std::uint32_t by_account = k_none;
     std::uint32_t by_name = k_none;
     int name_score = 0;
+    bool name_in_text = false; // found in the remittance, not a name field
   };
 
   std::optional<MatchProposal> try_rule(MatchRule rule, const BankCredit& c,
@@ -142,13 +146,24 @@ private:
                                          std::uint32_t customer);
   std::optional<MatchProposal> by_combination(const BankCredit& c,
                                               std::uint32_t customer);
+  std::optional<MatchProposal> by_payments(MatchRule rule, const BankCredit& c,
+                                           const Evidence& e);
+  // What `p` applies and links is not there for later credits.
+  void take(const MatchProposal& p);
 
+  // What is open on the invoice, less its disputed part and what earlier
+  // proposals of this run apply; nothing if it is dated after the credit.
   [[nodiscard]] std::int64_t open(std::uint32_t invoice) const {
+    if (m_date < m_books.invoices[invoice].date)
+      return 0; // not issued when the money came
     const auto& s = m_ledger.invoices[invoice];
-    if (!s.disputed)
-      return s.open;
-    return s.disputed_part > 0 ? std::max<std::int64_t>(0, s.open - s.disputed_part)
-                               : 0;
+    std::int64_t open = s.open;
+    if (s.disputed)
+      open = s.disputed_part > 0 ? std::max<std::int64_t>(0, open - s.disputed_part)
+                                 : 0;
+    if (const auto it = m_taken.find(invoice); it != m_taken.end())
+      open -= it->second;
+    return std::max<std::int64_t>(0, open);
   }
   [[nodiscard]] std::string_view id_of(std::uint32_t invoice) const {
     return m_books.invoices[invoice].id;
@@ -171,7 +186,101 @@ private:
   const Books& m_books;
   const Ledger& m_ledger;
   const MatchOptions& m_options;
+  std::unordered_map<std::uint32_t, std::int64_t> m_taken; // invoice -> taken
+  std::unordered_set<std::uint32_t> m_linked;              // payments
+  Date m_date; // of the credit being matched
 };
+
+void Matcher::take(const MatchProposal& p) {
+  for (const auto& a : p.applications)
+    m_taken[a.invoice] += a.amount + a.discount + a.short_pay;
+  m_linked.insert(p.payments.begin(), p.payments.end());
+}
+
+std::optional<MatchProposal> Matcher::by_payments(MatchRule rule,
+                                                  const BankCredit& c,
+                                                  const Evidence& e) {
+  const auto candidates =
+      m_index.unseen_between(add_days(c.date, -k_deposit_days_before),
+                             add_days(c.date, k_deposit_days_after));
+  const auto& payments = m_books.payments;
+  const auto usable = [&](std::uint32_t i) {
+    return payments[i].currency == c.currency && !m_linked.contains(i);
+  };
+  const auto ids = [&](std::span<const std::uint32_t> list) {
+    std::vector<std::string_view> out;
+    for (const auto i : list)
+      out.push_back(payments[i].id);
+    return fmt::format("{}", fmt::join(out, ", "));
+  };
+  MatchProposal p;
+  if (rule == MatchRule::posted) {
+    std::vector<std::uint32_t> same;
+    for (const auto i : candidates)
+      if (usable(i) && payments[i].amount == c.amount)
+        same.push_back(i);
+    if (same.empty())
+      return std::nullopt;
+    // Several of the same amount: the one the payer evidence points to.
+    std::vector<std::uint32_t> agreed;
+    for (const auto i : same)
+      if (payer_agrees(e, payments[i].customer) > 0 ||
+          e.named_customer == payments[i].customer)
+        agreed.push_back(i);
+    if (same.size() > 1 && agreed.size() != 1) {
+      p.status = MatchStatus::flagged;
+      p.payments = same;
+      p.reason = fmt::format("payments {} in the books are each {} and none "
+                             "is known to be this one: for a person to tell",
+                             ids(same), money(c.amount, c.currency));
+      return p;
+    }
+    const auto i = same.size() == 1 ? same.front() : agreed.front();
+    p.payments = {i};
+    p.customer = payments[i].customer;
+    p.confidence = agreed.empty() ? 94 : 98;
+    p.reason = fmt::format("payment {} of {} ({}) is in the books, dated {}, "
+                           "and no bank line carries it yet",
+                           payments[i].id, money(c.amount, c.currency),
+                           customer_id(p.customer),
+                           format_date(payments[i].date));
+    if (same.size() > 1)
+      p.evidence.push_back(fmt::format(
+          "of the payments of that amount ({}), only {} is the payer's",
+          ids(same), payments[i].id));
+    return p;
+  }
+  // deposit: all the payments of one day, together the amount.
+  std::vector<std::uint32_t> found;
+  int days = 0;
+  for (std::size_t k = 0; k < candidates.size();) {
+    const auto day = payments[candidates[k]].date;
+    std::vector<std::uint32_t> of_day;
+    std::int64_t sum = 0;
+    for (; k < candidates.size() && payments[candidates[k]].date == day; ++k)
+      if (usable(candidates[k])) {
+        of_day.push_back(candidates[k]);
+        sum += payments[candidates[k]].amount;
+      }
+    if (of_day.size() >= 2 && sum == c.amount) {
+      found = std::move(of_day);
+      ++days;
+    }
+  }
+  if (days != 1)
+    return std::nullopt;
+  p.payments = found;
+  p.customer = payments[found.front()].customer;
+  for (const auto i : found)
+    if (payments[i].customer != p.customer)
+      p.customer = k_none;
+  p.confidence = 92;
+  p.reason = fmt::format("payments {} in the books, all those of {} no bank "
+                         "line carries yet, come to {}: one deposit",
+                         ids(found), format_date(payments[found.front()].date),
+                         money(c.amount, c.currency));
+  return p;
+}
 
 void Matcher::payer_evidence(const BankCredit& c, const Evidence& e,
                              MatchProposal& p) const {
@@ -179,7 +288,12 @@ void Matcher::payer_evidence(const BankCredit& c, const Evidence& e,
     p.evidence.push_back(fmt::format("the payer's account {} is {}'s, from "
                                      "earlier payments",
                                      c.account, customer_id(e.by_account)));
-  if (e.by_name != k_none)
+  if (e.by_name != k_none && e.name_in_text)
+    p.evidence.push_back(fmt::format(
+        "the remittance has {}'s name, \"{}\" ({}% of it)",
+        customer_id(e.by_name), m_books.customers[e.by_name].name,
+        e.name_score));
+  else if (e.by_name != k_none)
     p.evidence.push_back(fmt::format(
         "the payer's name \"{}\" is like {}'s, \"{}\" ({}% alike)", c.name,
         customer_id(e.by_name), m_books.customers[e.by_name].name,
@@ -204,8 +318,11 @@ std::optional<MatchProposal> Matcher::by_reference(MatchRule rule,
   const auto names = fmt::format("{}", fmt::join(ids, ", "));
   const int agree = payer_agrees(e, e.named_customer);
   // A payer known to be someone else lowers the confidence: a third party
-  // may pay, but it is worth a look.
-  const int bonus = agree > 0 ? 2 : agree < 0 ? -10 : 0;
+  // may pay, but a mistyped number may name another customer's invoice.
+  // The amount being what is open on the named invoices makes up for most
+  // of it; a partial payment does not.
+  const int bonus = agree > 0 ? 2 : agree < 0 ? -5 : 0;
+  p.third_party = agree < 0;
   // Applications in order, as much as is open, until the money runs out.
   const auto apply_in_order = [&](std::int64_t money_left) {
     for (const auto inv : e.named) {
@@ -254,7 +371,8 @@ std::optional<MatchProposal> Matcher::by_reference(MatchRule rule,
   }
   case MatchRule::reference_short: {
     const auto shortfall = open_sum - c.amount;
-    if (shortfall <= 0 || shortfall > m_options.tolerance)
+    const auto tolerance = m_options.tolerance(c.currency);
+    if (shortfall <= 0 || shortfall > tolerance)
       return std::nullopt;
     apply_in_order(c.amount);
     // Charges come off one payment: a named invoice left with nothing is a
@@ -269,14 +387,17 @@ std::optional<MatchProposal> Matcher::by_reference(MatchRule rule,
                            "for bank charges, which are written off",
                            names, money(open_sum, c.currency),
                            money(shortfall, c.currency),
-                           money(m_options.tolerance, c.currency));
+                           money(tolerance, c.currency));
     break;
   }
   case MatchRule::reference_partial:
     if (c.amount == open_sum)
       return std::nullopt;
     p.unapplied = apply_in_order(c.amount);
-    p.confidence = (c.amount < open_sum ? 90 : 88) + bonus;
+    // Without the amount to confirm it, the number alone could be a typo:
+    // the payer must be the invoices' customer for a confident match.
+    p.confidence = (c.amount < open_sum ? 90 : 88) +
+                   (agree > 0 ? 2 : agree < 0 ? -15 : -5);
     p.reason =
         c.amount < open_sum
             ? fmt::format("the remittance names {}, open {} in all; {} pays "
@@ -294,9 +415,9 @@ std::optional<MatchProposal> Matcher::by_reference(MatchRule rule,
   }
   p.evidence.push_back(fmt::format("the remittance names {}", names));
   if (agree < 0)
-    p.evidence.push_back(
-        fmt::format("but the payer looks like another customer than {}",
-                    customer_id(e.named_customer)));
+    p.evidence.push_back(fmt::format(
+        "the payer looks like another customer than {}: a third party pays",
+        customer_id(e.named_customer)));
   return p;
 }
 
@@ -399,6 +520,9 @@ std::optional<MatchProposal> Matcher::try_rule(MatchRule rule,
                                                const BankCredit& c,
                                                const Evidence& e) {
   switch (rule) {
+  case MatchRule::posted:
+  case MatchRule::deposit:
+    return by_payments(rule, c, e);
   case MatchRule::reference:
   case MatchRule::reference_discount:
   case MatchRule::reference_short:
@@ -439,6 +563,7 @@ std::optional<MatchProposal> Matcher::try_rule(MatchRule rule,
 }
 
 MatchProposal Matcher::match(std::size_t k, const BankCredit& credit) {
+  m_date = credit.date;
   Evidence e;
   std::vector<std::uint32_t> customers;
   for (const auto inv : m_index.invoices_named(credit.remittance)) {
@@ -453,9 +578,11 @@ MatchProposal Matcher::match(std::size_t k, const BankCredit& credit) {
     e.named_customer = customers.front();
   if (auto c = m_index.customer_of_account(credit.account))
     e.by_account = *c;
-  if (auto c = m_index.customer_named(credit.name)) {
+  if (auto c = credit.name.empty() ? m_index.customer_in_text(credit.remittance)
+                                  : m_index.customer_named(credit.name)) {
     e.by_name = c->first;
     e.name_score = c->second;
+    e.name_in_text = credit.name.empty();
   }
   const auto& inv = m_books.invoices;
   std::sort(e.named.begin(), e.named.end(),
@@ -478,9 +605,13 @@ MatchProposal Matcher::match(std::size_t k, const BankCredit& credit) {
   } else {
     for (const auto rule : m_options.rules)
       if (auto found = try_rule(rule, credit, e)) {
+        const auto status = found->status;
         p = std::move(*found);
         p.rule = rule;
-        p.status = MatchStatus::proposed;
+        if (status != MatchStatus::flagged) {
+          p.status = MatchStatus::proposed;
+          take(p);
+        }
         break;
       }
     if (!p.rule)
@@ -507,6 +638,13 @@ std::optional<MatchRule> parse_match_rule(std::string_view name) {
 }
 
 std::span<const MatchRule> default_match_rules() { return k_rules; }
+
+std::int64_t MatchOptions::tolerance(Currency currency) const {
+  for (const auto& t : tolerances)
+    if (t.currency() == currency)
+      return t.minor();
+  return 0;
+}
 
 std::string normalize_reference(std::string_view text) {
   std::string out;
@@ -557,9 +695,14 @@ int name_similarity(std::string_view a, std::string_view b) {
 }
 
 MatchIndex::MatchIndex(const Books& books, const Ledger& ledger,
-                       std::unordered_map<std::string, std::uint32_t> known)
+                       MatchHistory history)
     : m_books(books), m_ledger(ledger), m_open(books.customers.size()),
-      m_names(books.customers.size()) {
+      m_names(books.customers.size()),
+      m_unseen(std::move(history.unseen_payments)) {
+  std::stable_sort(m_unseen.begin(), m_unseen.end(),
+                   [&](std::uint32_t a, std::uint32_t b) {
+                     return books.payments[a].date < books.payments[b].date;
+                   });
   for (std::uint32_t i = 0; i < books.invoices.size(); ++i) {
     const auto& s = ledger.invoices[i];
     if (!s.issued || s.void_ || s.open <= 0)
@@ -582,8 +725,20 @@ MatchIndex::MatchIndex(const Books& books, const Ledger& ledger,
     for (const auto t : trigrams_of(m_names[c]))
       m_trigrams[t].push_back(c);
   }
-  for (auto& [account, customer] : known)
+  for (auto& [account, customer] : history.accounts)
     m_accounts.emplace(account_key(account), customer);
+}
+
+std::span<const std::uint32_t> MatchIndex::unseen_between(Date from,
+                                                          Date to) const {
+  const auto& payments = m_books.payments;
+  const auto first = std::partition_point(
+      m_unseen.begin(), m_unseen.end(),
+      [&](std::uint32_t i) { return payments[i].date < from; });
+  const auto last = std::partition_point(
+      first, m_unseen.end(),
+      [&](std::uint32_t i) { return payments[i].date <= to; });
+  return {first, last};
 }
 
 std::vector<std::uint32_t>
@@ -652,6 +807,46 @@ MatchIndex::customer_named(std::string_view name) const {
   if (who == k_none || first < 60 || first - second < 10)
     return std::nullopt;
   return std::pair{who, first};
+}
+
+std::optional<std::pair<std::uint32_t, int>>
+MatchIndex::customer_in_text(std::string_view text) const {
+  const auto present = trigrams_of(normalize_name(text));
+  std::unordered_map<std::uint32_t, int> hits;
+  for (const auto t : present) {
+    const auto it = m_trigrams.find(t);
+    if (it == m_trigrams.end() || it->second.size() > 500)
+      continue;
+    for (const auto c : it->second)
+      ++hits[c];
+  }
+  // The most of a name found, then the longest: "Riverbend Architects"
+  // over "Riverbend" when the text has both words.
+  std::uint32_t who = k_none;
+  int best = 0, best_hits = 0, second_hits = 0;
+  for (const auto& [c, n] : hits) {
+    const auto own = trigrams_of(m_names[c]);
+    if (own.size() < 6)
+      continue; // too short to tell from chance
+    const int found = static_cast<int>(std::count_if(
+        own.begin(), own.end(), [&](std::uint32_t t) {
+          return std::binary_search(present.begin(), present.end(), t);
+        }));
+    const int score = static_cast<int>(100 * found / static_cast<int>(own.size()));
+    if (score < 90)
+      continue;
+    if (found > best_hits) {
+      second_hits = best_hits;
+      best_hits = found;
+      best = score;
+      who = c;
+    } else if (found > second_hits) {
+      second_hits = found;
+    }
+  }
+  if (who == k_none || best_hits - second_hits < 3)
+    return std::nullopt;
+  return std::pair{who, best};
 }
 
 std::optional<std::uint32_t>

@@ -32,6 +32,8 @@ struct BankCredit {
 
 // The rules, in the order of the default list (man arctl-reconcile).
 enum class MatchRule : std::uint8_t {
+  posted,             // one payment in the books, not yet seen at the bank
+  deposit,            // a day's payments in the books, deposited together
   reference,          // invoices named, the amount what is open on them
   reference_discount, // ... less their early-payment discounts
   reference_short,    // ... short by no more than the tolerance
@@ -41,7 +43,7 @@ enum class MatchRule : std::uint8_t {
   combination,        // the customer known, a unique set of its invoices
   customer_only,      // the customer known, the amount fits nothing
 };
-inline constexpr std::size_t k_match_rule_count = 8;
+inline constexpr std::size_t k_match_rule_count = 10;
 
 [[nodiscard]] std::string_view to_string(MatchRule rule);
 [[nodiscard]] std::optional<MatchRule> parse_match_rule(std::string_view name);
@@ -52,12 +54,20 @@ struct MatchOptions {
   std::vector<MatchRule> rules{default_match_rules().begin(),
                                default_match_rules().end()};
   // The largest difference between what is open and what was paid that is
-  // taken as bank charges (written off), in the credit's minor units.
-  std::int64_t tolerance = 0;
+  // taken as bank charges (written off), by currency; none: nothing is.
+  std::vector<Money> tolerances;
   // How many of a customer's open invoices, the oldest due first, the
   // combination rule considers; subsets are searched exhaustively.
   std::size_t combination_limit = 20;
+
+  [[nodiscard]] std::int64_t tolerance(Currency currency) const;
 };
+
+// How many days a payment in the books may precede the bank line that
+// carries it (a check entered when it came, deposited later), and follow
+// it (entered from the statement, dated a little late).
+inline constexpr int k_deposit_days_before = 7;
+inline constexpr int k_deposit_days_after = 2;
 
 struct MatchApplication {
   std::uint32_t invoice = k_none;
@@ -80,18 +90,31 @@ struct MatchProposal {
   int confidence = 0; // 0 to 100
   std::vector<MatchApplication> applications; // the oldest due first
   std::int64_t unapplied = 0; // left on account with the customer
+  // posted, deposit: the payments in the books the credit carries.
+  std::vector<std::uint32_t> payments;
+  // The invoices are named by the remittance but the payer is another
+  // customer: posted to the invoices' customer, with the payer noted.
+  bool third_party = false;
   std::string reason;               // for people
   std::vector<std::string> evidence; // each fact the decision rests on
 };
 
+// What earlier reconciliation taught: payers' bank accounts (account ->
+// customer, from bank credits matched to payments), and the payments in
+// the books that no bank line carries yet.
+struct MatchHistory {
+  std::unordered_map<std::string, std::uint32_t> accounts;
+  std::vector<std::uint32_t> unseen_payments;
+};
+
 // What the books say about payers, gathered once for many credits: open
 // invoices by customer, invoice numbers as remittance texts write them,
-// customer names, and payers' bank accounts learned from `known` (bank
-// account -> customer, from earlier matched payments).
+// customer names, payers' bank accounts and the payments not yet seen at
+// the bank.
 class MatchIndex {
 public:
   MatchIndex(const Books& books, const Ledger& ledger,
-             std::unordered_map<std::string, std::uint32_t> known = {});
+             MatchHistory history = {});
 
   // Invoices whose numbers the text names, at most 50.
   [[nodiscard]] std::vector<std::uint32_t>
@@ -100,11 +123,20 @@ public:
   // to 100, when it stands out from the next best.
   [[nodiscard]] std::optional<std::pair<std::uint32_t, int>>
   customer_named(std::string_view name) const;
+  // The customer whose name the text contains (a statement without the
+  // payer's name in a field of its own writes it in the remittance), with
+  // how much of the name is there, 0 to 100, when one stands out.
+  [[nodiscard]] std::optional<std::pair<std::uint32_t, int>>
+  customer_in_text(std::string_view text) const;
   [[nodiscard]] std::optional<std::uint32_t>
   customer_of_account(std::string_view account) const;
   // The customer's open invoices in `currency`, the oldest due first.
   [[nodiscard]] std::vector<std::uint32_t> open_of(std::uint32_t customer,
                                                    Currency currency) const;
+  // The payments not yet seen at the bank dated from `from` to `to`, in
+  // date order.
+  [[nodiscard]] std::span<const std::uint32_t> unseen_between(Date from,
+                                                              Date to) const;
 
   [[nodiscard]] const Books& books() const { return m_books; }
   [[nodiscard]] const Ledger& ledger() const { return m_ledger; }
@@ -118,9 +150,12 @@ private:
   std::vector<std::string> m_names;               // normalised, by customer
   std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> m_trigrams;
   std::unordered_map<std::string, std::uint32_t> m_accounts;
+  std::vector<std::uint32_t> m_unseen; // by date
 };
 
-// A proposal for each credit, in their order.
+// A proposal for each credit, in their order. Credits are matched one
+// after the other: what an earlier proposal applies or links is not there
+// for a later one.
 [[nodiscard]] std::vector<MatchProposal>
 match_credits(const MatchIndex& index, std::span<const BankCredit> credits,
               const MatchOptions& options);

@@ -94,6 +94,10 @@ private:
                         bool own_invoice, PostedReceipt& posted);
   void apply(std::uint32_t invoice, std::int64_t amount, std::int64_t disc,
              const Checked& c, PostedReceipt& posted);
+  // The write-off an application asks for, checked: 0 when none is.
+  std::optional<std::int64_t> writeoff(const ReceiptApplication& a,
+                                       std::uint32_t invoice, Currency cur,
+                                       std::int64_t left_open);
   void automatic(const Receipt& r, const Checked& c, std::int64_t& left,
                  PostedReceipt& posted);
   const std::vector<std::uint32_t>& invoices_of(std::uint32_t customer);
@@ -364,7 +368,45 @@ void Poster::apply(std::uint32_t invoice, std::int64_t amount,
   m_balances.take(invoice, c.date, amount);
   if (disc != 0)
     m_balances.take(invoice, c.date, disc, true);
-  posted.applied.push_back({invoice, Money{amount, cur}, Money{disc, cur}});
+  posted.applied.push_back({invoice, Money{amount, cur}, Money{disc, cur}, Money{0, cur}});
+}
+
+std::optional<std::int64_t> Poster::writeoff(const ReceiptApplication& a,
+                                             std::uint32_t invoice,
+                                             Currency cur,
+                                             std::int64_t left_open) {
+  if (!a.writeoff.given)
+    return 0;
+  const auto& inv = m_books.invoices[invoice];
+  auto m = Money::parse(a.writeoff.text, cur);
+  if (!m) {
+    malformed(a.writeoff.at, "amount-syntax", m.error().message,
+              m.error().hint);
+    return std::nullopt;
+  }
+  if (m->minor() <= 0) {
+    malformed(a.writeoff.at, "amount-not-positive",
+              fmt::format("a write-off is for more than zero, not {}",
+                          a.writeoff.text));
+    return std::nullopt;
+  }
+  if (m->minor() > left_open) {
+    problem(a.writeoff.at, "over-applied",
+            fmt::format("a write-off of {} is more than the {} the payment "
+                        "leaves open on invoice {}",
+                        money_text(m->minor(), cur), money_text(left_open, cur),
+                        inv.id));
+    return std::nullopt;
+  }
+  if (m_books.config.writeoff_needs_approval(*m)) {
+    problem(a.writeoff.at, "writeoff-needs-approval",
+            fmt::format("a write-off of {} on invoice {} needs an approver "
+                        "(writeoff_limit in arctl.toml)",
+                        money_text(m->minor(), cur), inv.id),
+            "'arctl post writeoff --approve NAME' writes it off");
+    return std::nullopt;
+  }
+  return m->minor();
 }
 
 const std::vector<std::uint32_t>& Poster::invoices_of(std::uint32_t customer) {
@@ -567,7 +609,14 @@ void Poster::post(const Receipt& r) {
         amount < open ? discount(*invoice, c, amount, open,
                                  inv.customer == c.customer, posted)
                       : 0;
+    const auto off = writeoff(a, *invoice, cur, open - amount - disc);
+    if (!off)
+      continue;
     apply(*invoice, amount, disc, c, posted);
+    if (*off != 0) {
+      m_balances.take(*invoice, c.date, *off);
+      posted.applied.back().writeoff = Money{*off, cur};
+    }
     left -= amount;
   }
   if (m_problems.count != before)
@@ -629,6 +678,24 @@ void Poster::post(const Receipt& r) {
         {"currency", std::string(cur.name())},
         {"reason", fmt::format("early-payment discount {}% ({})",
                                offer->percent.to_string(), inv.terms)},
+    }};
+    keep(m_out.append(Table::adjustments, adjustment, c.date));
+    m_plan.planned.ids.push_back(std::move(id));
+  }
+  for (const auto& a : posted.applied) {
+    if (a.writeoff.is_zero())
+      continue;
+    const auto& inv = m_books.invoices[a.invoice];
+    auto id = m_numbers.next(m_books.config.numbering.adjustment, c.date);
+    const std::array<FieldValue, 8> adjustment{{
+        {"id", id},
+        {"date", day},
+        {"kind", std::string(to_string(AdjustmentKind::writeoff))},
+        {"customer", std::string(m_books.customers[inv.customer].id)},
+        {"invoice", std::string(inv.id)},
+        {"amount", a.writeoff.to_string()},
+        {"currency", std::string(cur.name())},
+        {"reason", fmt::format("short payment {}: bank charges", posted.id)},
     }};
     keep(m_out.append(Table::adjustments, adjustment, c.date));
     m_plan.planned.ids.push_back(std::move(id));
@@ -762,7 +829,7 @@ Result<std::vector<Receipt>> parse_receipt_batch(std::string_view text,
         if (!ids[k].given)
           input.report(ids[k].at, "missing-value",
                        "an empty invoice id in the list");
-        ReceiptApplication a{ids[k], k < sums.size() ? sums[k] : DraftField{}};
+        ReceiptApplication a{ids[k], k < sums.size() ? sums[k] : DraftField{}, {}};
         if (k >= sums.size())
           a.amount.at = invoices.at;
         r.apply.push_back(std::move(a));

@@ -23,6 +23,10 @@ namespace arctl {
 struct ReceiptApplication {
   DraftField invoice;
   DraftField amount;
+  // Written off the invoice beside the application (bank charges kept
+  // back by the payer's bank): at most what the application leaves open,
+  // and within the books' writeoff_limit.
+  DraftField writeoff;
 };
 
 // A payment as a user describes it. Every field is text until
@@ -53,6 +57,7 @@ struct Applied {
   std::uint32_t invoice = k_none;
   Money amount;
   Money discount; // the early-payment discount taken with it, or zero
+  Money writeoff; // written off with it, or zero
 };
 
 struct PostedReceipt {
@@ -105,7 +110,9 @@ struct ReceiptPlan {
 // arctl.toml, not twice on one invoice, not on another customer's
 // invoice; then the difference stays open as a short payment, with a
 // note. What no invoice takes stays on the customer's account as
-// unapplied credit.
+// unapplied credit. An application's write-off is an adjustment of kind
+// writeoff dated with the payment; one that needs an approver (above the
+// writeoff_limit) is refused.
 [[nodiscard]] Result<ReceiptPlan>
 plan_receipts(const Books& books, std::span<const Receipt> receipts,
               Date today, const ReceiptOptions& options);

@@ -21,7 +21,8 @@ namespace {
 
 // Bumped whenever what a snapshot holds changes meaning without changing
 // the size of a record.
-constexpr std::uint64_t k_format = 3; // 2: arrangements, 3: bank.csv
+constexpr std::uint64_t k_format = 4; // 2: arrangements, 3: bank.csv,
+                                      // 4: reconciliations.csv
 constexpr std::array<char, 8> k_magic{'A', 'R', 'C', 'T', 'L', 'S', 'N', 'P'};
 constexpr std::uint64_t k_align = 4096;
 
@@ -49,6 +50,9 @@ auto views(BankTx& b) {
                     &b.counterparty_account,      &b.remittance,
                     &b.end_to_end,  &b.reference, &b.type,
                     &b.bank_tx,     &b.fingerprint, &b.source};
+}
+auto views(Reconciliation& q) {
+  return std::array{&q.payments, &q.rule, &q.reason, &q.evidence};
 }
 auto views(CustomerState& c) { return std::array{&c.hold_reason}; }
 
@@ -96,6 +100,7 @@ constexpr std::uint64_t layout_fingerprint() {
        {sizeof(Customer), alignof(Customer), sizeof(Invoice), sizeof(Payment),
         sizeof(Allocation), sizeof(Adjustment), sizeof(Event),
         sizeof(NoticeRecord), sizeof(ArrangementRecord), sizeof(BankTx),
+        sizeof(Reconciliation),
         sizeof(InvoiceState), sizeof(SourceState), sizeof(CustomerState),
         sizeof(std::string_view), sizeof(Date),
         sizeof(FileStamp)})
@@ -106,7 +111,7 @@ constexpr std::uint64_t layout_fingerprint() {
 static_assert(Plain<Customer> && Plain<Invoice> && Plain<Payment> &&
               Plain<Allocation> && Plain<Adjustment> && Plain<Event> &&
               Plain<NoticeRecord> && Plain<ArrangementRecord> &&
-              Plain<BankTx> && Plain<InvoiceState> &&
+              Plain<BankTx> && Plain<Reconciliation> && Plain<InvoiceState> &&
               Plain<SourceState> && Plain<CustomerState>);
 
 enum Section : std::size_t {
@@ -122,6 +127,7 @@ enum Section : std::size_t {
   arrangements,
   arrangement_invoices,
   bank_transactions,
+  reconciliations,
   ledger_invoices,
   ledger_payments,
   ledger_credits,
@@ -551,6 +557,8 @@ bool write_all(int fd, const Books& books, const Ledger& end,
                       std::span<const std::uint32_t>(arrangement_invoices)) &&
             w.section(Section::bank_transactions,
                       std::span<const BankTx>(books.bank_transactions)) &&
+            w.section(Section::reconciliations,
+                      std::span<const Reconciliation>(books.reconciliations)) &&
             w.section(ledger_invoices,
                       std::span<const InvoiceState>(end.invoices)) &&
             w.section(ledger_payments,
@@ -672,6 +680,7 @@ bool sections_fit(const Header& header) {
          fits(arrangements, sizeof(ArrangementRecord)) &&
          fits(arrangement_invoices, sizeof(std::uint32_t)) &&
          fits(bank_transactions, sizeof(BankTx)) &&
+         fits(reconciliations, sizeof(Reconciliation)) &&
          fits(ledger_invoices, sizeof(InvoiceState)) &&
          fits(ledger_payments, sizeof(SourceState)) &&
          fits(ledger_credits, sizeof(SourceState)) &&
@@ -698,6 +707,7 @@ bool take_over(const Header& header, const std::shared_ptr<Adopted>& mapping,
   in.into(adjustments, books.adjustments);
   in.into(events, books.events);
   in.into(Section::bank_transactions, books.bank_transactions);
+  in.into(Section::reconciliations, books.reconciliations);
   in.into(ledger_customers, end.customers);
   IdIndex* indexes[] = {&books.customer_index, &books.invoice_index,
                         &books.document_index, &books.notice_index,

@@ -79,7 +79,7 @@ TEST_CASE("new books from init are clean") {
   auto r = run_check(b.dir(), {});
   REQUIRE(r.has_value());
   CHECK(r->findings.empty());
-  CHECK(r->files == 11);
+  CHECK(r->files == 12);
 }
 
 TEST_CASE("consistent facts are read into records and pass every rule") {
@@ -540,7 +540,7 @@ TEST_CASE("books without bank.csv read as books without bank transactions") {
   auto r = run_check(b.dir(), {});
   REQUIRE(r.has_value());
   CHECK(r->findings.empty());
-  CHECK(r->files == 10);
+  CHECK(r->files == 11);
 }
 
 TEST_CASE("bad bank transactions are reported at their line and column") {

@@ -33,7 +33,7 @@ struct Run {
   Ledger ledger;
   std::unique_ptr<MatchIndex> index;
   explicit Run(const TempBooks& b,
-               std::unordered_map<std::string, std::uint32_t> known = {})
+               MatchHistory known = {})
       : books(b.open()), ledger(compute_ledger(*books, day("2026-03-20"))),
         index(std::make_unique<MatchIndex>(*books, ledger, std::move(known))) {}
 
@@ -121,7 +121,7 @@ TEST_CASE("the reference rules") {
   }
   SUBCASE("short by bank charges within the tolerance") {
     MatchOptions o;
-    o.tolerance = 1500;
+    o.tolerances = {Money{1500, *find_currency("USD")}};
     const auto p = r.one({"B3", {}, 63800, {}, "", "", "INV-2026-0002, INV-2026-0003"}, o);
     CHECK(p.rule == MatchRule::reference_short);
     REQUIRE(p.applications.size() == 2);
@@ -137,7 +137,9 @@ TEST_CASE("the reference rules") {
     const auto p = r.one({"B4", {}, 30000, {}, "", "", "INV-2026-0002"});
     CHECK(p.rule == MatchRule::reference_partial);
     CHECK(p.unapplied == 5000);
-    CHECK(p.confidence == 88);
+    // A partial payment from a payer not known: the number alone could be
+    // a typo, so it is below what is posted by default.
+    CHECK(p.confidence == 83);
   }
   SUBCASE("a disputed part is not claimed") {
     const auto p = r.one({"B5", {}, 5900, {}, "", "", "INV-2026-0005"});
@@ -147,7 +149,8 @@ TEST_CASE("the reference rules") {
   SUBCASE("a payer who looks like someone else lowers the confidence") {
     const auto p = r.one({"B6", {}, 25000, {}, "Beta Fasteners", "", "INV-2026-0004"});
     CHECK(p.rule == MatchRule::reference);
-    CHECK(p.confidence == 87);
+    CHECK(p.confidence == 92); // the amount is exactly what is open
+    CHECK(p.third_party);
     CHECK(r.customer(p) == "ACMO");
   }
   SUBCASE("invoices of two customers in one credit are flagged") {
@@ -161,7 +164,7 @@ TEST_CASE("the reference rules") {
 
 TEST_CASE("the payer rules") {
   MatchBooks b;
-  Run r(b, {{"DE89 3704 0044 0532 0130 00", 0}});
+  Run r(b, {{{"DE89 3704 0044 0532 0130 00", 0}}, {}});
   SUBCASE("a known account and the amount of one invoice") {
     const auto p = r.one({"B1", {}, 40000, {}, "", "de89370400440532013000", ""});
     CHECK(p.rule == MatchRule::account_amount);
@@ -185,7 +188,7 @@ TEST_CASE("the payer rules") {
   SUBCASE("two combinations with the same sum are not guessed") {
     b.add("invoices.csv",
           "INV-2026-0006,ACME,2026-03-09,2026-04-08,USD,,650.00,0.00,650.00,,\n");
-    Run again(b, {{"DE89370400440532013000", 0}});
+    Run again(b, {{{"DE89370400440532013000", 0}}, {}});
     const auto p = again.one({"B4", {}, 165000, {}, "", "DE89370400440532013000", ""});
     CHECK(p.rule == MatchRule::customer_only);
     CHECK(p.unapplied == 165000);
@@ -198,7 +201,7 @@ TEST_CASE("the payer rules") {
   }
   SUBCASE("the rules run in the order given") {
     MatchOptions o;
-    o.rules = {MatchRule::customer_only};
+    o.rules.assign(1, MatchRule::customer_only);
     const auto p = r.one({"B6", {}, 40000, {}, "", "DE89370400440532013000", ""}, o);
     CHECK(p.rule == MatchRule::customer_only);
     CHECK(parse_match_rule("reference-short") == MatchRule::reference_short);

@@ -165,7 +165,16 @@ std::vector<Line> make_lines(const Books& books, const Ledger& ledger,
       used[i] = true;
     };
     const auto roll = rng.below(100);
-    if (roll < 45) { // in full, the number as written
+    const auto offer = early_discount(books, inv);
+    if (offer && date <= offer->until && offer->amount.minor() < openv &&
+        rng.chance(70)) { // paid within the discount window, less it
+      l.kind = "discount";
+      l.amount = openv - offer->amount.minor();
+      l.remittance = "Invoice " + written(invoice.id, rng, false);
+      pays(inv, l.amount);
+      l.pays += "+discount=" +
+                format_minor_units(offer->amount.minor(), l.currency.exponent);
+    } else if (roll < 45) { // in full, the number as written
       l.kind = "full";
       l.amount = openv;
       l.remittance = "Invoice " + written(invoice.id, rng, false);
@@ -303,7 +312,7 @@ std::string mt940(const std::vector<Line>& lines, const Options& o,
                        l.id);
     // Structured :86: as Dutch and German banks send it, in lines of at
     // most 65 characters.
-    const auto text = fmt::format("/ORDP//NAME/{}/ACCT/{}/REMI/{}", l.name,
+    const auto text = fmt::format("/ORDP//NAME/{}/IBAN/{}/REMI/{}", l.name,
                                   l.account, l.remittance);
     out += ":86:";
     for (std::size_t at = 0; at < text.size(); at += 65)

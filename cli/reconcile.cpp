@@ -99,6 +99,14 @@ struct MatchArgs {
   std::optional<int> min_confidence;
 };
 
+// arctl.toml's [reconcile], with --min-confidence over its min_confidence.
+MatchOptions options_for(const Books& books, const MatchArgs& args) {
+  auto options = match_options(books.config);
+  if (args.min_confidence)
+    options.min_confidence = *args.min_confidence;
+  return options;
+}
+
 int run_match(const GlobalOptions& global, const MatchArgs& args) {
   const auto as_of = date_or_today("--as-of", args.as_of);
   if (!as_of)
@@ -106,10 +114,10 @@ int run_match(const GlobalOptions& global, const MatchArgs& args) {
   if (!args.post)
     return read_ledger(global, k_end_of_time,
                        [&](const Books& books, const Ledger& ledger) {
-                         const auto run = match_bank(
-                             books, ledger, *as_of, match_options(books.config));
-                         const int min = args.min_confidence.value_or(
-                             books.config.reconcile.min_confidence);
+                         const auto options = options_for(books, args);
+                         const auto run =
+                             match_bank(books, ledger, *as_of, options);
+                         const int min = options.min_confidence;
                          if (args.format == "table")
                            print(match_text(books, run, min));
                          else
@@ -122,10 +130,9 @@ int run_match(const GlobalOptions& global, const MatchArgs& args) {
       global, args.date, args.dry_run,
       [&](const Books& books, Date today) -> Result<PlannedChange> {
         const auto ledger = compute_ledger(books, k_end_of_time);
-        const auto run =
-            match_bank(books, ledger, *as_of, match_options(books.config));
-        const int min = args.min_confidence.value_or(
-            books.config.reconcile.min_confidence);
+        const auto options = options_for(books, args);
+        const auto run = match_bank(books, ledger, *as_of, options);
+        const int min = options.min_confidence;
         auto posting = plan_match_post(books, run, min, today);
         if (!posting)
           return std::unexpected(std::move(posting.error()));

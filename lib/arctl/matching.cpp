@@ -87,24 +87,40 @@ std::string account_key(std::string_view account) {
 }
 
 // The text's words, split at spaces and at punctuation that does not join
-// the parts of a document number ('-', '/', '.', '_' do).
+// the parts of a document number ('-', '.', '_' do, and '/' between
+// digits: "2026/18", but not "REMI/INV-18").
 std::vector<std::string_view> words_of(std::string_view text) {
   std::vector<std::string_view> words;
   std::size_t i = 0;
-  const auto joins = [](char c) {
-    return is_alnum(c) || c == '-' || c == '/' || c == '.' || c == '_';
+  const auto digit = [&](std::size_t at) {
+    return at < text.size() &&
+           std::isdigit(static_cast<unsigned char>(text[at])) != 0;
+  };
+  const auto joins = [&](std::size_t at) {
+    const char c = text[at];
+    if (c == '/')
+      return at > 0 && digit(at - 1) && digit(at + 1);
+    return is_alnum(c) || c == '-' || c == '.' || c == '_';
   };
   while (i < text.size()) {
-    while (i < text.size() && !joins(text[i]))
+    while (i < text.size() && !joins(i))
       ++i;
     auto end = i;
-    while (end < text.size() && joins(text[end]))
+    while (end < text.size() && joins(end))
       ++end;
     if (end > i)
       words.push_back(text.substr(i, end - i));
     i = end;
   }
   return words;
+}
+
+// How many digits `text` has, leading zeros included: a number written
+// with four or more ("0459", "2026-18") is looked for without its prefix.
+std::size_t digit_count(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) != 0;
+  }));
 }
 
 // The key without its leading letters: "INV202618" -> "202618".
@@ -135,6 +151,7 @@ private:
     std::uint32_t by_name = k_none;
     int name_score = 0;
     bool name_in_text = false; // found in the remittance, not a name field
+    bool name_shared = false;  // the name is the named customer's and others'
   };
 
   std::optional<MatchProposal> try_rule(MatchRule rule, const BankCredit& c,
@@ -148,6 +165,12 @@ private:
                                               std::uint32_t customer);
   std::optional<MatchProposal> by_payments(MatchRule rule, const BankCredit& c,
                                            const Evidence& e);
+  // Whether the amount is exactly what is open on an invoice the text does
+  // not name, of the named customer or, when the payer's name is also
+  // others', of those, or of anyone when its number is one slip from a
+  // number named: then the number named is more likely mistyped.
+  [[nodiscard]] bool paid_elsewhere(const BankCredit& c,
+                                    const Evidence& e) const;
   // What `p` applies and links is not there for later credits.
   void take(const MatchProposal& p);
 
@@ -174,10 +197,13 @@ private:
   // How the payer evidence bears on `customer`: corroborates, contradicts
   // or says nothing; for confidences and reasons.
   [[nodiscard]] int payer_agrees(const Evidence& e, std::uint32_t customer) const {
-    const bool any = e.by_account != k_none || e.by_name != k_none;
-    if (e.by_account == customer || e.by_name == customer)
+    if (e.by_account == customer)
       return 1;
-    return any ? -1 : 0;
+    if (e.by_account != k_none)
+      return -1;
+    if (e.by_name == k_none || e.name_shared)
+      return 0;
+    return e.by_name == customer ? 1 : -1;
   }
   void payer_evidence(const BankCredit& c, const Evidence& e,
                       MatchProposal& p) const;
@@ -190,6 +216,42 @@ private:
   std::unordered_set<std::uint32_t> m_linked;              // payments
   Date m_date; // of the credit being matched
 };
+
+// Whether two document numbers are one slip apart: a character mistyped,
+// or two neighbours swapped.
+bool one_slip_apart(std::string_view a, std::string_view b) {
+  if (a.size() != b.size() || a == b)
+    return false;
+  std::size_t first = 0;
+  while (a[first] == b[first])
+    ++first;
+  std::size_t last = a.size() - 1;
+  while (a[last] == b[last])
+    --last;
+  return first == last || (last == first + 1 && a[first] == b[last] &&
+                           a[last] == b[first]);
+}
+
+bool Matcher::paid_elsewhere(const BankCredit& c, const Evidence& e) const {
+  const auto same = e.name_shared
+                        ? m_index.namesakes(e.named_customer)
+                        : std::span<const std::uint32_t>(&e.named_customer, 1);
+  const auto not_named = [&](std::uint32_t inv) {
+    return std::find(e.named.begin(), e.named.end(), inv) == e.named.end();
+  };
+  for (const auto customer : same)
+    for (const auto inv : m_index.open_of(customer, c.currency))
+      if (open(inv) == c.amount && not_named(inv))
+        return true;
+  // Anyone's invoice whose number is one slip from a number named.
+  for (const auto inv : m_index.open_amounting_to(c.amount))
+    if (open(inv) == c.amount && not_named(inv) &&
+        m_books.invoices[inv].currency == c.currency)
+      for (const auto named : e.named)
+        if (one_slip_apart(id_of(inv), id_of(named)))
+          return true;
+  return false;
+}
 
 void Matcher::take(const MatchProposal& p) {
   for (const auto& a : p.applications)
@@ -215,9 +277,13 @@ std::optional<MatchProposal> Matcher::by_payments(MatchRule rule,
   };
   MatchProposal p;
   if (rule == MatchRule::posted) {
+    // Of the amount, and of a customer the evidence does not rule out.
     std::vector<std::uint32_t> same;
     for (const auto i : candidates)
-      if (usable(i) && payments[i].amount == c.amount)
+      if (usable(i) && payments[i].amount == c.amount &&
+          payer_agrees(e, payments[i].customer) >= 0 &&
+          (e.named_customer == k_none ||
+           e.named_customer == payments[i].customer))
         same.push_back(i);
     if (same.empty())
       return std::nullopt;
@@ -372,7 +438,7 @@ std::optional<MatchProposal> Matcher::by_reference(MatchRule rule,
   case MatchRule::reference_short: {
     const auto shortfall = open_sum - c.amount;
     const auto tolerance = m_options.tolerance(c.currency);
-    if (shortfall <= 0 || shortfall > tolerance)
+    if (shortfall <= 0 || shortfall > tolerance || paid_elsewhere(c, e))
       return std::nullopt;
     apply_in_order(c.amount);
     // Charges come off one payment: a named invoice left with nothing is a
@@ -381,7 +447,9 @@ std::optional<MatchProposal> Matcher::by_reference(MatchRule rule,
       return std::nullopt;
     p.applications.back().short_pay =
         open(p.applications.back().invoice) - p.applications.back().amount;
-    p.confidence = 93 + bonus;
+    // Charges are a small part of a payment: more than a tenth short may
+    // as well be a partial payment, for a person to tell.
+    p.confidence = (shortfall * 10 > open_sum ? 84 : 93) + bonus;
     p.reason = fmt::format("the remittance names {}, open {} in all; the "
                            "amount is {} short, within the tolerance of {} "
                            "for bank charges, which are written off",
@@ -390,14 +458,16 @@ std::optional<MatchProposal> Matcher::by_reference(MatchRule rule,
                            money(tolerance, c.currency));
     break;
   }
-  case MatchRule::reference_partial:
-    if (c.amount == open_sum)
+  case MatchRule::reference_partial: {
+    // A payer known to be another customer with an amount that confirms
+    // nothing: more likely a mistyped number than a third party.
+    if (c.amount == open_sum || agree < 0 || paid_elsewhere(c, e))
       return std::nullopt;
     p.unapplied = apply_in_order(c.amount);
     // Without the amount to confirm it, the number alone could be a typo:
     // the payer must be the invoices' customer for a confident match.
     p.confidence = (c.amount < open_sum ? 90 : 88) +
-                   (agree > 0 ? 2 : agree < 0 ? -15 : -5);
+                   (agree > 0 || e.name_shared ? 2 : -5);
     p.reason =
         c.amount < open_sum
             ? fmt::format("the remittance names {}, open {} in all; {} pays "
@@ -410,6 +480,7 @@ std::optional<MatchProposal> Matcher::by_reference(MatchRule rule,
                           money(c.amount, c.currency),
                           money(p.unapplied, c.currency));
     break;
+  }
   default:
     return std::nullopt;
   }
@@ -566,13 +637,16 @@ MatchProposal Matcher::match(std::size_t k, const BankCredit& credit) {
   m_date = credit.date;
   Evidence e;
   std::vector<std::uint32_t> customers;
+  // Whose invoices the text names counts every one named, even one an
+  // earlier credit of this run pays: two customers' are never guessed at.
   for (const auto inv : m_index.invoices_named(credit.remittance)) {
-    if (m_books.invoices[inv].currency != credit.currency || open(inv) <= 0)
+    if (m_books.invoices[inv].currency != credit.currency)
       continue;
-    e.named.push_back(inv);
     const auto c = m_books.invoices[inv].customer;
     if (std::find(customers.begin(), customers.end(), c) == customers.end())
       customers.push_back(c);
+    if (open(inv) > 0)
+      e.named.push_back(inv);
   }
   if (customers.size() == 1)
     e.named_customer = customers.front();
@@ -583,6 +657,21 @@ MatchProposal Matcher::match(std::size_t k, const BankCredit& credit) {
     e.by_name = c->first;
     e.name_score = c->second;
     e.name_in_text = credit.name.empty();
+  }
+  // Customers may share a name ("Harbor Pediatrics" twice): a name that
+  // tells none of them apart does not speak against the one the invoices
+  // name (nor, since a mistyped number may name the other's, for it).
+  if (e.named_customer != k_none && e.by_name != e.named_customer &&
+      e.by_account == k_none) {
+    const bool in_text = credit.name.empty();
+    const auto score = m_index.name_score(
+        e.named_customer, in_text ? credit.remittance : credit.name, in_text);
+    if (score >= 80 && score >= e.name_score) {
+      e.by_name = e.named_customer;
+      e.name_score = score;
+      e.name_in_text = in_text;
+      e.name_shared = true;
+    }
   }
   const auto& inv = m_books.invoices;
   std::sort(e.named.begin(), e.named.end(),
@@ -610,7 +699,8 @@ MatchProposal Matcher::match(std::size_t k, const BankCredit& credit) {
         p.rule = rule;
         if (status != MatchStatus::flagged) {
           p.status = MatchStatus::proposed;
-          take(p);
+          if (p.confidence >= m_options.min_confidence)
+            take(p);
         }
         break;
       }
@@ -709,9 +799,10 @@ MatchIndex::MatchIndex(const Books& books, const Ledger& ledger,
       continue;
     const auto& inv = books.invoices[i];
     m_open[inv.customer].push_back(i);
+    m_by_open[s.open].push_back(i);
     auto key = normalize_reference(inv.id);
     const auto digits = digits_key(key);
-    if (digits.size() >= 4 && digits.size() != key.size())
+    if (digit_count(inv.id) >= 4 && digits.size() != key.size())
       m_numbers[std::string(digits)].push_back(i);
     m_numbers[std::move(key)].push_back(i);
   }
@@ -725,6 +816,8 @@ MatchIndex::MatchIndex(const Books& books, const Ledger& ledger,
     for (const auto t : trigrams_of(m_names[c]))
       m_trigrams[t].push_back(c);
   }
+  for (std::uint32_t c = 0; c < books.customers.size(); ++c)
+    m_namesakes[m_names[c]].push_back(c);
   for (auto& [account, customer] : history.accounts)
     m_accounts.emplace(account_key(account), customer);
 }
@@ -763,7 +856,7 @@ MatchIndex::invoices_named(std::string_view text) const {
         continue;
       add(key);
       if (const auto digits = digits_key(key);
-          digits.size() >= 4 && digits.size() != key.size())
+          digit_count(joined) >= 4 && digits.size() != key.size())
         add(digits);
     }
   }
@@ -809,6 +902,33 @@ MatchIndex::customer_named(std::string_view name) const {
   return std::pair{who, first};
 }
 
+std::span<const std::uint32_t>
+MatchIndex::open_amounting_to(std::int64_t amount) const {
+  const auto it = m_by_open.find(amount);
+  if (it == m_by_open.end())
+    return {};
+  return it->second;
+}
+
+std::span<const std::uint32_t>
+MatchIndex::namesakes(std::uint32_t customer) const {
+  return m_namesakes.at(m_names[customer]);
+}
+
+int MatchIndex::name_score(std::uint32_t customer, std::string_view name,
+                           bool in_text) const {
+  const auto own = trigrams_of(m_names[customer]);
+  if (!in_text)
+    return dice(trigrams_of(normalize_name(name)), own);
+  const auto present = trigrams_of(normalize_name(name));
+  if (own.empty())
+    return 0;
+  const auto found = std::count_if(own.begin(), own.end(), [&](std::uint32_t t) {
+    return std::binary_search(present.begin(), present.end(), t);
+  });
+  return static_cast<int>(100 * found / static_cast<std::ptrdiff_t>(own.size()));
+}
+
 std::optional<std::pair<std::uint32_t, int>>
 MatchIndex::customer_in_text(std::string_view text) const {
   const auto present = trigrams_of(normalize_name(text));
@@ -833,7 +953,7 @@ MatchIndex::customer_in_text(std::string_view text) const {
           return std::binary_search(present.begin(), present.end(), t);
         }));
     const int score = static_cast<int>(100 * found / static_cast<int>(own.size()));
-    if (score < 90)
+    if (score < 80)
       continue;
     if (found > best_hits) {
       second_hits = best_hits;

@@ -59,6 +59,9 @@ struct MatchOptions {
   // How many of a customer's open invoices, the oldest due first, the
   // combination rule considers; subsets are searched exhaustively.
   std::size_t combination_limit = 20;
+  // What is to be posted: a proposal of less confidence does not hold
+  // what it applies against the credits after it.
+  int min_confidence = 90;
 
   [[nodiscard]] std::int64_t tolerance(Currency currency) const;
 };
@@ -128,6 +131,17 @@ public:
   // how much of the name is there, 0 to 100, when one stands out.
   [[nodiscard]] std::optional<std::pair<std::uint32_t, int>>
   customer_in_text(std::string_view text) const;
+  // The open invoices with exactly `amount` open (before this run).
+  [[nodiscard]] std::span<const std::uint32_t>
+  open_amounting_to(std::int64_t amount) const;
+  // The customers whose names are the same as the customer's once
+  // normalised (itself included).
+  [[nodiscard]] std::span<const std::uint32_t>
+  namesakes(std::uint32_t customer) const;
+  // How like the customer's name `name` is (name_similarity), or, for a
+  // text, how much of the customer's name it holds, 0 to 100.
+  [[nodiscard]] int name_score(std::uint32_t customer, std::string_view name,
+                               bool in_text) const;
   [[nodiscard]] std::optional<std::uint32_t>
   customer_of_account(std::string_view account) const;
   // The customer's open invoices in `currency`, the oldest due first.
@@ -148,6 +162,8 @@ private:
   std::unordered_map<std::string, std::vector<std::uint32_t>> m_numbers;
   std::vector<std::vector<std::uint32_t>> m_open; // by customer
   std::vector<std::string> m_names;               // normalised, by customer
+  std::unordered_map<std::string_view, std::vector<std::uint32_t>> m_namesakes;
+  std::unordered_map<std::int64_t, std::vector<std::uint32_t>> m_by_open;
   std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> m_trigrams;
   std::unordered_map<std::string, std::uint32_t> m_accounts;
   std::vector<std::uint32_t> m_unseen; // by date

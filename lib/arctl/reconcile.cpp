@@ -191,6 +191,7 @@ BankLinks link_bank(const Books& books) {
 MatchOptions match_options(const Config& config) {
   MatchOptions options;
   const auto& policy = config.reconcile;
+  options.min_confidence = policy.min_confidence;
   if (!policy.rules.empty()) {
     options.rules.clear();
     for (const auto& name : policy.rules)

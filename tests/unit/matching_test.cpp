@@ -209,3 +209,72 @@ TEST_CASE("the payer rules") {
     CHECK_FALSE(parse_match_rule("guess"));
   }
 }
+
+TEST_CASE("numbers in structured text, and payers named only in it") {
+  MatchBooks b;
+  Run r(b);
+  const auto named = [&](std::string_view text) {
+    std::string out;
+    for (const auto inv : r.index->invoices_named(text))
+      out += (out.empty() ? "" : " ") + r.id(inv);
+    return out;
+  };
+  // '/' joins digits ("2026/0003"), not fields ("REMI/INV-...").
+  CHECK(named("/ACCT/US12/REMI/INV-2026-0002") == "INV-2026-0002");
+  CHECK(named("ref 2026/0003") == "INV-2026-0003");
+  // Four digits written, leading zeros included, are enough without the
+  // prefix; fewer are not.
+  CHECK(named("paying 0004") == "");
+  const auto in_text = [&](std::string_view text) {
+    const auto c = r.index->customer_in_text(text);
+    return c ? std::string(r.books->customers[c->first].id) : std::string();
+  };
+  CHECK(in_text("WIRE IN ACME WIDGETS CORP REF 77") == "ACME");
+  CHECK(in_text("ACH CREDIT BETA FASTENERS INV 5") == "BETA"); // no GmbH
+  CHECK(in_text("WIRE IN FROM SOMEONE") == "");
+  // A statement without a name field: the name in the text counts.
+  const auto p = r.one({"B1", {}, 40000, {}, "", "", "WIRE ACME WIDGETS"});
+  CHECK(p.rule == MatchRule::name_amount);
+  CHECK(r.id(p.applications.at(0).invoice) == "INV-2026-0003");
+}
+
+TEST_CASE("a number one slip from the invoice the amount pays is a typo") {
+  MatchBooks b;
+  Run r(b);
+  // 400.00 is what is open on INV-2026-0003; the text names 0002 (250.00).
+  const auto p = r.one({"B1", {}, 40000, {}, "", "", "INV-2026-0002"});
+  CHECK(p.rule != MatchRule::reference_partial);
+  CHECK(p.applications.empty());
+}
+
+TEST_CASE("customers sharing a name neither confirm nor contradict") {
+  MatchBooks b;
+  b.add("customers.csv", "ACME2,Acme Widgets Corp.,,,,,,,\n");
+  b.add("invoices.csv",
+        "INV-2026-0006,ACME2,2026-03-05,2026-04-04,USD,,300.00,0.00,300.00,,\n");
+  Run r(b);
+  // The payer's name is ACME's and ACME2's: the exact amount on ACME2's
+  // invoice is matched, not flagged as a third party's.
+  const auto p = r.one({"B1", {}, 30000, {}, "ACME WIDGETS CORP", "", "INV-2026-0006"});
+  CHECK(p.rule == MatchRule::reference);
+  CHECK(p.confidence == 97);
+  CHECK_FALSE(p.third_party);
+}
+
+TEST_CASE("credits matched in one run do not pay the same invoice twice") {
+  MatchBooks b;
+  Run r(b);
+  std::vector<BankCredit> credits{
+      {"B1", day("2026-03-10"), 25000, *find_currency("USD"), "", "", "INV-2026-0002"},
+      {"B2", day("2026-03-11"), 25000, *find_currency("USD"), "", "", "INV-2026-0002"}};
+  const auto run = match_credits(*r.index, credits, {});
+  CHECK(run[0].rule == MatchRule::reference);
+  CHECK(run[1].rule != MatchRule::reference);
+  CHECK(run[1].applications.empty());
+  // Below the posting confidence a proposal holds nothing: a payment
+  // proposed for review does not take the invoice from a later credit.
+  MatchOptions o;
+  o.min_confidence = 99;
+  const auto review = match_credits(*r.index, credits, o);
+  CHECK(review[1].rule == MatchRule::reference);
+}

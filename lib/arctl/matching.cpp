@@ -19,13 +19,14 @@ constexpr std::array k_rules{
     MatchRule::posted,         MatchRule::deposit,
     MatchRule::reference,      MatchRule::reference_discount,
     MatchRule::reference_short, MatchRule::reference_partial,
+    MatchRule::reference_typo,
     MatchRule::account_amount, MatchRule::name_amount,
     MatchRule::combination,    MatchRule::customer_only,
 };
 constexpr std::array<std::string_view, k_match_rule_count> k_rule_names{
     "posted",         "deposit",
     "reference",      "reference-discount", "reference-short",
-    "reference-partial", "account-amount",  "name-amount",
+    "reference-partial", "reference-typo", "account-amount",  "name-amount",
     "combination",    "customer-only",
 };
 
@@ -123,6 +124,44 @@ std::size_t digit_count(std::string_view text) {
   }));
 }
 
+// Whether two document numbers are one slip apart: a character mistyped,
+// or two neighbours swapped.
+bool one_slip_apart(std::string_view a, std::string_view b) {
+  if (a.size() != b.size() || a == b)
+    return false;
+  std::size_t first = 0;
+  while (a[first] == b[first])
+    ++first;
+  std::size_t last = a.size() - 1;
+  while (a[last] == b[last])
+    --last;
+  return first == last || (last == first + 1 && a[first] == b[last] &&
+                           a[last] == b[first]);
+}
+
+// The digits of `text`, leading zeros and all: "INV-0003547" -> "0003547".
+std::string raw_digits(std::string_view text) {
+  std::string out;
+  for (const char c : text)
+    if (std::isdigit(static_cast<unsigned char>(c)))
+      out += c;
+  return out;
+}
+
+// The text's words joined in runs of up to three, as numbers are written
+// ("INV 2026 0018"), each passed to `see`.
+template <class See>
+void word_runs(std::string_view text, See see) {
+  const auto words = words_of(text);
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    std::string joined;
+    for (std::size_t n = 0; n < 3 && i + n < words.size(); ++n) {
+      joined += (n ? " " : "") + std::string(words[i + n]);
+      see(joined);
+    }
+  }
+}
+
 // The key without its leading letters: "INV202618" -> "202618".
 std::string_view digits_key(std::string_view key) {
   std::size_t i = 0;
@@ -163,6 +202,7 @@ private:
                                          std::uint32_t customer);
   std::optional<MatchProposal> by_combination(const BankCredit& c,
                                               std::uint32_t customer);
+  std::optional<MatchProposal> by_typo(const BankCredit& c, const Evidence& e);
   std::optional<MatchProposal> by_payments(MatchRule rule, const BankCredit& c,
                                            const Evidence& e);
   // Whether the amount is exactly what is open on an invoice the text does
@@ -217,19 +257,27 @@ private:
   Date m_date; // of the credit being matched
 };
 
-// Whether two document numbers are one slip apart: a character mistyped,
-// or two neighbours swapped.
-bool one_slip_apart(std::string_view a, std::string_view b) {
-  if (a.size() != b.size() || a == b)
-    return false;
-  std::size_t first = 0;
-  while (a[first] == b[first])
-    ++first;
-  std::size_t last = a.size() - 1;
-  while (a[last] == b[last])
-    --last;
-  return first == last || (last == first + 1 && a[first] == b[last] &&
-                           a[last] == b[first]);
+std::optional<MatchProposal> Matcher::by_typo(const BankCredit& c,
+                                              const Evidence& e) {
+  std::vector<std::uint32_t> found;
+  for (const auto inv : m_index.one_slip_from(c.remittance, c.amount))
+    if (open(inv) == c.amount && m_books.invoices[inv].currency == c.currency)
+      found.push_back(inv);
+  if (found.size() != 1)
+    return std::nullopt;
+  const auto inv = found.front();
+  MatchProposal p;
+  p.customer = m_books.invoices[inv].customer;
+  const int agree = payer_agrees(e, p.customer);
+  if (agree < 0)
+    return std::nullopt;
+  p.applications.push_back({inv, c.amount, 0, 0});
+  p.confidence = agree > 0 ? 95 : 90;
+  p.reason = fmt::format("the remittance has a number one slip from {} (a "
+                         "digit mistyped or two swapped), and the amount is "
+                         "exactly what is open on it",
+                         id_of(inv));
+  return p;
 }
 
 bool Matcher::paid_elsewhere(const BankCredit& c, const Evidence& e) const {
@@ -243,13 +291,11 @@ bool Matcher::paid_elsewhere(const BankCredit& c, const Evidence& e) const {
     for (const auto inv : m_index.open_of(customer, c.currency))
       if (open(inv) == c.amount && not_named(inv))
         return true;
-  // Anyone's invoice whose number is one slip from a number named.
-  for (const auto inv : m_index.open_amounting_to(c.amount))
+  // Anyone's invoice whose number is one slip from a number in the text.
+  for (const auto inv : m_index.one_slip_from(c.remittance, c.amount))
     if (open(inv) == c.amount && not_named(inv) &&
         m_books.invoices[inv].currency == c.currency)
-      for (const auto named : e.named)
-        if (one_slip_apart(id_of(inv), id_of(named)))
-          return true;
+      return true;
   return false;
 }
 
@@ -304,7 +350,10 @@ std::optional<MatchProposal> Matcher::by_payments(MatchRule rule,
     const auto i = same.size() == 1 ? same.front() : agreed.front();
     p.payments = {i};
     p.customer = payments[i].customer;
-    p.confidence = agreed.empty() ? 94 : 98;
+    // By the amount alone: the more payments there are to choose from,
+    // the likelier one has the amount by chance.
+    const auto choices = std::count_if(candidates.begin(), candidates.end(), usable);
+    p.confidence = !agreed.empty() ? 98 : choices <= 25 ? 94 : 85;
     p.reason = fmt::format("payment {} of {} ({}) is in the books, dated {}, "
                            "and no bank line carries it yet",
                            payments[i].id, money(c.amount, c.currency),
@@ -599,6 +648,8 @@ std::optional<MatchProposal> Matcher::try_rule(MatchRule rule,
   case MatchRule::reference_short:
   case MatchRule::reference_partial:
     return by_reference(rule, c, e);
+  case MatchRule::reference_typo:
+    return by_typo(c, e);
   case MatchRule::account_amount:
     return by_amount(rule, c, e.by_account);
   case MatchRule::name_amount:
@@ -837,7 +888,6 @@ std::span<const std::uint32_t> MatchIndex::unseen_between(Date from,
 std::vector<std::uint32_t>
 MatchIndex::invoices_named(std::string_view text) const {
   std::vector<std::uint32_t> out;
-  const auto words = words_of(text);
   const auto add = [&](std::string_view key) {
     const auto it = m_numbers.find(std::string(key));
     if (it == m_numbers.end())
@@ -847,19 +897,15 @@ MatchIndex::invoices_named(std::string_view text) const {
         out.push_back(inv);
   };
   // A number may be written in up to three words: "INV 2026 0018".
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    std::string joined;
-    for (std::size_t n = 0; n < 3 && i + n < words.size(); ++n) {
-      joined += (n ? " " : "") + std::string(words[i + n]);
-      const auto key = normalize_reference(joined);
-      if (key.empty())
-        continue;
-      add(key);
-      if (const auto digits = digits_key(key);
-          digit_count(joined) >= 4 && digits.size() != key.size())
-        add(digits);
-    }
-  }
+  word_runs(text, [&](const std::string& joined) {
+    const auto key = normalize_reference(joined);
+    if (key.empty())
+      return;
+    add(key);
+    if (const auto digits = digits_key(key);
+        digit_count(joined) >= 4 && digits.size() != key.size())
+      add(digits);
+  });
   return out;
 }
 
@@ -900,6 +946,27 @@ MatchIndex::customer_named(std::string_view name) const {
   if (who == k_none || first < 60 || first - second < 10)
     return std::nullopt;
   return std::pair{who, first};
+}
+
+std::vector<std::uint32_t>
+MatchIndex::one_slip_from(std::string_view text, std::int64_t amount) const {
+  std::vector<std::uint32_t> out;
+  const auto candidates = open_amounting_to(amount);
+  if (candidates.empty())
+    return out;
+  std::vector<std::string> written;
+  word_runs(text, [&](const std::string& joined) {
+    if (auto digits = raw_digits(joined); digits.size() >= 4)
+      written.push_back(std::move(digits));
+  });
+  for (const auto inv : candidates) {
+    const auto own = raw_digits(m_books.invoices[inv].id);
+    if (std::any_of(written.begin(), written.end(), [&](const std::string& w) {
+          return one_slip_apart(own, w);
+        }))
+      out.push_back(inv);
+  }
+  return out;
 }
 
 std::span<const std::uint32_t>

@@ -38,12 +38,13 @@ enum class MatchRule : std::uint8_t {
   reference_discount, // ... less their early-payment discounts
   reference_short,    // ... short by no more than the tolerance
   reference_partial,  // invoices named, less or more than is open
+  reference_typo,     // a number one slip from an invoice the amount pays
   account_amount,     // the payer's account known, an amount it owes
   name_amount,        // the payer's name recognised, an amount it owes
   combination,        // the customer known, a unique set of its invoices
   customer_only,      // the customer known, the amount fits nothing
 };
-inline constexpr std::size_t k_match_rule_count = 10;
+inline constexpr std::size_t k_match_rule_count = 11;
 
 [[nodiscard]] std::string_view to_string(MatchRule rule);
 [[nodiscard]] std::optional<MatchRule> parse_match_rule(std::string_view name);
@@ -134,6 +135,11 @@ public:
   // The open invoices with exactly `amount` open (before this run).
   [[nodiscard]] std::span<const std::uint32_t>
   open_amounting_to(std::int64_t amount) const;
+  // The open invoices with exactly `amount` open whose number is one slip
+  // (a digit mistyped, two swapped) from a number of four or more digits
+  // in the text.
+  [[nodiscard]] std::vector<std::uint32_t>
+  one_slip_from(std::string_view text, std::int64_t amount) const;
   // The customers whose names are the same as the customer's once
   // normalised (itself included).
   [[nodiscard]] std::span<const std::uint32_t>

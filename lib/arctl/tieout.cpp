@@ -271,8 +271,9 @@ gl_postings_command(JournalFormat tool, const std::string& file,
       argv.push_back(account_pattern(a));
     break;
   case JournalFormat::hledger:
-    // print, not register: only print's JSON has the entries' codes.
-    argv = {"hledger", "-f", file, "print", "-O", "json"};
+    // CSV: its JSON has no codes (register) or is tens of times larger
+    // (print).
+    argv = {"hledger", "-f", file, "register", "-O", "csv"};
     for (const auto& a : accounts)
       argv.push_back(account_pattern(a));
     break;
@@ -399,22 +400,23 @@ std::vector<std::string_view> tab_fields(std::string_view line,
   return fields;
 }
 
-// bean-query's CSV: records with their fields trimmed of the padding it
-// aligns them with; nothing for "(empty)". The header row must name
-// `columns`.
+// A tool's CSV (bean-query's, hledger's): records with their fields
+// trimmed of the padding bean-query aligns them with; nothing for
+// bean-query's "(empty)". The header row must name `columns`.
 Result<std::vector<std::vector<std::string>>>
-bean_rows(std::string_view output, std::span<const std::string_view> columns) {
+tool_rows(JournalFormat tool, std::string_view output,
+          std::span<const std::string_view> columns) {
   std::vector<std::vector<std::string>> rows;
   if (trim(output.substr(0, output.find('\n'))) == "(empty)")
     return rows;
-  auto reader = CsvReader::from_string(std::string(output), "bean-query");
+  auto reader = CsvReader::from_string(std::string(output),
+                                       std::string(tool_program(tool)));
   CsvRecord record;
   bool header = true;
   for (;;) {
     auto got = reader.next(record);
     if (!got)
-      return std::unexpected(
-          output_error(JournalFormat::beancount, got.error().message));
+      return std::unexpected(output_error(tool, got.error().message));
     if (!*got)
       break;
     std::vector<std::string> fields;
@@ -423,20 +425,53 @@ bean_rows(std::string_view output, std::span<const std::string_view> columns) {
     if (header) {
       if (!std::equal(fields.begin(), fields.end(), columns.begin(),
                       columns.end()))
-        return std::unexpected(
-            output_error(JournalFormat::beancount,
-                         fmt::format("unexpected columns \"{}\"", record.raw)));
+        return std::unexpected(output_error(
+            tool, fmt::format("unexpected columns \"{}\"", record.raw)));
       header = false;
       continue;
     }
     if (fields.size() != columns.size())
-      return std::unexpected(
-          output_error(JournalFormat::beancount,
-                       fmt::format("line {} has {} fields, not {}", record.line,
-                                   fields.size(), columns.size())));
+      return std::unexpected(output_error(
+          tool, fmt::format("line {} has {} fields, not {}", record.line,
+                            fields.size(), columns.size())));
     rows.push_back(std::move(fields));
   }
   return rows;
+}
+
+// The amounts of a cell of hledger's CSV: "-1234.56 USD", "USD 1234.56",
+// "1234,56 EUR" (its CSV groups no digits, so a lone ',' is the decimal
+// mark), several joined by ", ".
+Result<std::vector<Money>> hledger_amounts(std::string_view cell,
+                                           std::string_view account) {
+  std::vector<Money> out;
+  for (std::string_view rest = cell; !rest.empty();) {
+    const auto end = rest.find(", ");
+    const auto text = trim(rest.substr(0, end));
+    rest = end == std::string_view::npos ? std::string_view()
+                                         : rest.substr(end + 2);
+    const auto number_char = [](char c) {
+      return is_digit(c) || c == '-' || c == '+' || c == '.' || c == ',' ||
+             c == ' ';
+    };
+    std::size_t left = 0;
+    while (left < text.size() && !number_char(text[left]))
+      ++left;
+    std::size_t right = text.size();
+    while (right > left && !number_char(text[right - 1]))
+      --right;
+    const auto commodity = left > 0 ? text.substr(0, left) : text.substr(right);
+    std::string number(trim(text.substr(left, right - left)));
+    if (number.find('.') == std::string::npos)
+      std::replace(number.begin(), number.end(), ',', '.');
+    if (commodity.empty() && trim(number) == "0")
+      continue;
+    auto m = tool_money(JournalFormat::hledger, number, commodity, account);
+    if (!m)
+      return std::unexpected(std::move(m.error()));
+    out.push_back(*m);
+  }
+  return out;
 }
 
 Result<nlohmann::json> parse_json(JournalFormat tool, std::string_view text) {
@@ -497,7 +532,7 @@ parse_gl_balances(JournalFormat tool, std::string_view output,
   case JournalFormat::beancount: {
     static constexpr std::string_view columns[] = {"account", "currency",
                                                    "balance"};
-    auto rows = bean_rows(output, columns);
+    auto rows = tool_rows(tool, output, columns);
     if (!rows)
       return std::unexpected(std::move(rows.error()));
     for (const auto& r : *rows)
@@ -548,47 +583,30 @@ parse_gl_postings(JournalFormat tool, std::string_view output,
     }
     break;
   case JournalFormat::hledger: {
-    auto json = parse_json(tool, output);
-    if (!json)
-      return std::unexpected(std::move(json.error()));
-    try {
-      for (const auto& t : *json) {
-        for (const auto& p : t.at("tpostings")) {
-          const auto account = p.at("paccount").get<std::string>();
-          if (!within_accounts(account, accounts))
-            continue;
-          // A posting may have a date of its own.
-          const auto& pdate = p.at("pdate");
-          auto date =
-              date_of(pdate.is_string() ? pdate.get<std::string>()
-                                        : t.at("tdate").get<std::string>());
-          if (!date)
-            return std::unexpected(std::move(date.error()));
-          for (const auto& a : p.at("pamount")) {
-            if (a.at("acommodity").get<std::string>().empty() &&
-                a.at("aquantity").at("decimalMantissa") == 0)
-              continue;
-            auto amount = hledger_money(a, account);
-            if (!amount)
-              return std::unexpected(std::move(amount.error()));
-            postings.push_back({*date,
-                                t.at("tcode").get<std::string>(),
-                                {},
-                                account,
-                                t.at("tdescription").get<std::string>(),
-                                *amount});
-          }
-        }
-      }
-    } catch (const nlohmann::json::exception& e) {
-      return std::unexpected(output_error(tool, e.what()));
+    // The date is the posting's own when it has one.
+    static constexpr std::string_view columns[] = {
+        "txnidx", "date", "code", "description", "account", "amount", "total"};
+    auto rows = tool_rows(tool, output, columns);
+    if (!rows)
+      return std::unexpected(std::move(rows.error()));
+    for (auto& r : *rows) {
+      if (!within_accounts(r[4], accounts))
+        continue;
+      auto date = date_of(r[1]);
+      if (!date)
+        return std::unexpected(std::move(date.error()));
+      auto amounts = hledger_amounts(r[5], r[4]);
+      if (!amounts)
+        return std::unexpected(std::move(amounts.error()));
+      for (const auto& m : *amounts)
+        postings.push_back({*date, r[2], {}, r[4], r[3], m});
     }
     break;
   }
   case JournalFormat::beancount: {
     static constexpr std::string_view columns[] = {
         "date", "links", "account", "number", "currency", "payee", "narration"};
-    auto rows = bean_rows(output, columns);
+    auto rows = tool_rows(tool, output, columns);
     if (!rows)
       return std::unexpected(std::move(rows.error()));
     for (auto& r : *rows) {
@@ -1206,7 +1224,8 @@ Result<TieOut> tie_out(const Books& books, const Ledger& end,
     for (const auto& m : movements) {
       auto& doc = doc_of(m.code, m.date, m.currency);
       doc.arctl.emplace_back(m.date, m.amount);
-      if (doc.customer == k_none)
+      // The opening entry is of every customer, not of one.
+      if (doc.customer == k_none && !m.code.empty())
         doc.customer = m.customer;
     }
     for (const auto& p : *gl.postings) {
@@ -1245,6 +1264,19 @@ Result<TieOut> tie_out(const Books& books, const Ledger& end,
     for (auto& s : t.sections)
       if (s.compared)
         explain_by_document(books, docs, as_of, s);
+    if (!request.from && !gl.postings->empty()) {
+      const auto first =
+          std::min_element(gl.postings->begin(), gl.postings->end(),
+                           [](const GlPosting& a, const GlPosting& b) {
+                             return a.date < b.date;
+                           });
+      const bool opening = first->code.empty() && first->links.empty();
+      for (const auto& s : t.sections)
+        for (const auto& i : s.items)
+          if (opening && i.finding == TieOutFinding::missing_in_gl &&
+              i.arctl_date && *i.arctl_date < first->date)
+            t.suggested_from = first->date;
+    }
   } else {
     for (auto& s : t.sections)
       if (s.compared && s.difference() != 0)
@@ -1335,7 +1367,7 @@ TableData tie_out_table(const Books& books, const TieOut& t) {
                             i.document, customer_text(books, i.customer),
                             date_text(i.arctl_date), date_text(i.gl_date),
                             money(i.arctl), money(i.gl), money(i.difference),
-                            i.note});
+                            neutralize_formula(i.note)});
     table.rows.push_back({currency, "total", "", "", "", "", money(s.arctl),
                           s.compared ? money(s.gl) : "",
                           s.compared ? money(s.difference()) : "",
@@ -1433,6 +1465,13 @@ std::string tie_out_text(const Books& books, const TieOut& t) {
                          "sum of its postings)\n",
                          money(s.unexplained));
   }
+  if (t.suggested_from)
+    out += fmt::format(
+        "\nhint: the general ledger starts on {0} with an entry that names "
+        "no document, and lacks arctl's documents before it; if it took "
+        "arctl's journal from then on (arctl export --from {0}), tie out "
+        "with --from {0}\n",
+        format_date(*t.suggested_from));
   out += '\n';
   if (differing.empty()) {
     out += "tie-out: the general ledger agrees with arctl\n";
@@ -1453,9 +1492,9 @@ std::string tie_out_json(const Books& books, const TieOut& t) {
   };
   std::string out = fmt::format(
       "{{\n  \"as_of\": \"{}\",\n  \"basis\": \"{}\",\n  \"from\": {},\n"
-      "  \"source\": {},\n  \"accounts\": [",
+      "  \"suggested_from\": {},\n  \"source\": {},\n  \"accounts\": [",
       format_date(t.as_of), to_string(t.basis), opt_date(t.from),
-      json_string(t.source));
+      opt_date(t.suggested_from), json_string(t.source));
   for (std::size_t i = 0; i < t.accounts.size(); ++i)
     out += fmt::format("{}{}", i ? ", " : "", json_string(t.accounts[i]));
   out += fmt::format("],\n  \"per_document\": {},\n  \"agrees\": {},\n"

@@ -201,7 +201,12 @@ struct TieOut {
   std::optional<Date> from;
   std::string source;
   std::vector<std::string> accounts;
-  bool per_document = false;           // explained from a journal's postings
+  bool per_document = false; // explained from a journal's postings
+  // Without `from`: the day of the GL's first posting when that is an
+  // entry without a document and arctl has documents before it that the
+  // GL lacks: most likely opening balances, as arctl export --from
+  // writes them, and the tie-out is better run with `from` that day.
+  std::optional<Date> suggested_from;
   std::vector<TieOutSection> sections; // the company's currency first
 
   [[nodiscard]] bool agrees() const;
@@ -235,8 +240,8 @@ struct TieOut {
 // currency, then per currency that differs its explanations.
 [[nodiscard]] std::string tie_out_text(const Books& books, const TieOut& t);
 
-// One JSON object: as_of, basis, from, source, accounts, per_document,
-// agrees, and per currency its figures and items.
+// One JSON object: as_of, basis, from, suggested_from, source, accounts,
+// per_document, agrees, and per currency its figures and items.
 [[nodiscard]] std::string tie_out_json(const Books& books, const TieOut& t);
 
 } // namespace arctl

@@ -190,7 +190,7 @@ TEST_CASE("each tool is asked for the balance at the end of the date") {
     const auto argv =
         gl_postings_command(JournalFormat::hledger, "gl.journal", k_receivable);
     CHECK(argv == std::vector<std::string>{"hledger", "-f", "gl.journal",
-                                           "print", "-O", "json",
+                                           "register", "-O", "csv",
                                            "^Assets:Receivable"});
     const auto bean =
         gl_postings_command(JournalFormat::beancount, "gl.bean", k_receivable);
@@ -276,22 +276,36 @@ TEST_CASE("the postings each tool prints, with their codes or links") {
     CHECK((*got)[1].code.empty());
     CHECK((*got)[1].date == day("2026-01-31"));
   }
-  SUBCASE("hledger, a posting's own date first") {
-    auto got = parse_gl_postings(JournalFormat::hledger, R"([
-      {"tcode": "PAY-1", "tdate": "2026-01-25", "tdescription": "Acme | Payment",
-       "tpostings": [
-         {"paccount": "Assets:Bank", "pdate": null,
-          "pamount": [{"acommodity": "USD", "aquantity": {"decimalMantissa": 6000, "decimalPlaces": 2}}]},
-         {"paccount": "Assets:Receivable:ACME", "pdate": "2026-01-26",
-          "pamount": [{"acommodity": "USD", "aquantity": {"decimalMantissa": -60, "decimalPlaces": 0}}]}]}
-    ])",
-                                 k_receivable);
+  SUBCASE("hledger: its CSV, decimal commas and commodities either side") {
+    auto got = parse_gl_postings(
+        JournalFormat::hledger,
+        "\"txnidx\",\"date\",\"code\",\"description\",\"account\","
+        "\"amount\",\"total\"\n"
+        "\"1\",\"2026-01-26\",\"PAY-1\",\"Acme | Payment\","
+        "\"Assets:Receivable:ACME\",\"-60.00 USD\",\"-60.00 USD\"\n"
+        "\"2\",\"2026-01-27\",\"\",\"Fx\",\"Assets:Receivable:HAAG\","
+        "\"1234,5 EUR, USD 7\",\"\"\n"
+        "\"3\",\"2026-01-27\",\"\",\"Cash\",\"Assets:Bank\",\"5 USD\","
+        "\"\"\n",
+        k_receivable);
     REQUIRE(got.has_value());
-    REQUIRE(got->size() == 1);
+    REQUIRE(got->size() == 3);
     CHECK((*got)[0].code == "PAY-1");
     CHECK((*got)[0].date == day("2026-01-26"));
     CHECK((*got)[0].amount == usd_of(-6000));
     CHECK((*got)[0].description == "Acme | Payment");
+    CHECK((*got)[1].amount == Money{123450, eur});
+    CHECK((*got)[2].amount == usd_of(700));
+    CHECK((*got)[2].account == "Assets:Receivable:HAAG");
+    const auto dollars =
+        parse_gl_postings(JournalFormat::hledger,
+                          "\"txnidx\",\"date\",\"code\",\"description\","
+                          "\"account\",\"amount\",\"total\"\n"
+                          "\"1\",\"2026-01-26\",\"\",\"x\","
+                          "\"Assets:Receivable\",\"$-5.00\",\"\"\n",
+                          k_receivable);
+    REQUIRE_FALSE(dollars.has_value());
+    CHECK(dollars.error().message.find("\"$\"") != std::string::npos);
   }
   SUBCASE("beancount: links sorted, padding trimmed") {
     auto got = parse_gl_postings(
@@ -530,7 +544,16 @@ TEST_CASE("a GL that took arctl's journal from a date compares its opening") {
   REQUIRE(s.items.size() == 1);
   CHECK(s.items[0].finding == TieOutFinding::amount_differs);
   CHECK(s.items[0].note == "opening balances");
+  CHECK(s.items[0].customer == k_none);
   CHECK(s.items[0].difference == -1000);
+  CHECK_FALSE(off.suggested_from.has_value());
+  // Without --from, the GL's first entry without a document is taken for
+  // opening balances when arctl's documents before it are missing.
+  const auto without = run(b, journal(postings, day("2026-01-31")));
+  CHECK(without.suggested_from == day("2026-01-20"));
+  CHECK(tie_out_text(*b.open(), without)
+            .find("hint: the general ledger starts on 2026-01-20") !=
+        std::string::npos);
 
   const auto books = b.open();
   TieOutRequest late;

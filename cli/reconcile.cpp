@@ -130,6 +130,7 @@ void register_reconcile(CLI::App& app, const GlobalOptions& global,
   add_date_option(*sub, o->date, "The import date bank.csv records");
   add_dry_run(*sub, o->dry_run);
   commands.push_back({sub, [&global, o] { return run_import(global, *o); }});
+  register_reconcile_gl(*reconcile, global, commands);
 }
 
 } // namespace arctl::cli

@@ -44,6 +44,9 @@ void register_export(CLI::App& app, const GlobalOptions& global, Commands& comma
 void register_dun(CLI::App& app, const GlobalOptions& global, Commands& commands);
 void register_reconcile(CLI::App& app, const GlobalOptions& global,
                         Commands& commands);
+// `arctl reconcile gl`, under `reconcile` (reconcile_gl.cpp).
+void register_reconcile_gl(CLI::App& reconcile, const GlobalOptions& global,
+                           Commands& commands);
 // `arctl dun send`, under `dun`.
 void register_dun_send(CLI::App& dun, const GlobalOptions& global,
                        Commands& commands);

@@ -18,8 +18,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough();
   app.footer("Exit codes: 0 ok, 1 findings, 64 usage, 65 bad data, 66 no "
-             "input, 69 mail command failed, 70 internal error, 73 cannot "
-             "write, 75 books locked.\n"
+             "input, 69 a program arctl runs failed, 70 internal error, 73 "
+             "cannot write, 75 books locked.\n"
              "See arctl(1) and arctl-books(5).");
 
   cli::GlobalOptions global;

@@ -1,5 +1,5 @@
 // arctl reconcile: bank statements in (import), matched to open items
-// (match, status, confirm, ignore).
+// (match, status, confirm, ignore), and tied out to the general ledger (gl).
 #include "arctl/bank/import.hpp"
 #include "arctl/reconcile.hpp"
 #include "arctl/report.hpp"
@@ -222,7 +222,7 @@ void register_reconcile(CLI::App& app, const GlobalOptions& global,
                         Commands& commands) {
   auto* reconcile = app.add_subcommand(
       "reconcile", "Bank statements in, matched to open items, exceptions "
-                   "cleared");
+                   "cleared, the receivables tied out to the general ledger");
   reconcile->require_subcommand(1);
 
   auto o = std::make_shared<ImportArgs>();
@@ -334,6 +334,7 @@ void register_reconcile(CLI::App& app, const GlobalOptions& global,
   add_date_option(*sub, g->date, "The date the decision records");
   add_dry_run(*sub, g->dry_run);
   commands.push_back({sub, [&global, g] { return run_ignore(global, *g); }});
+  register_reconcile_gl(*reconcile, global, commands);
 }
 
 } // namespace arctl::cli

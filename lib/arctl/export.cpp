@@ -130,9 +130,10 @@ constexpr std::size_t k_chunk = 1 << 16;
 class Exporter {
 public:
   Exporter(const Books& books, const Ledger& ledger,
-           const ExportRequest& request, const JournalSink& write)
+           const ExportRequest& request, const JournalSink& write,
+           const CustomerPostingSink* postings = nullptr)
       : m_books(books), m_ledger(ledger), m_request(request), m_write(write),
-        m_format(request.format) {}
+        m_postings(postings), m_format(request.format) {}
 
   Result<void> run();
 
@@ -167,6 +168,7 @@ private:
   void post(Account account, std::uint32_t customer, std::int64_t amount,
             Currency currency, std::string_view invoice = {});
   void write_entry();
+  void emit_postings() const;
   void flush(bool all);
 
   const std::string& account_name(const Posting& p) const;
@@ -178,6 +180,8 @@ private:
   const Ledger& m_ledger;
   const ExportRequest& m_request;
   const JournalSink& m_write;
+  // When given, the customers' postings go here instead of a journal.
+  const CustomerPostingSink* m_postings;
   JournalFormat m_format;
 
   std::vector<std::string> m_fixed;              // by Account
@@ -220,8 +224,10 @@ Result<void> Exporter::run() {
   m_balance.assign(m_books.customers.size(), 0);
   plan();
 
-  header();
-  declarations(first_date());
+  if (!m_postings) {
+    header();
+    declarations(first_date());
+  }
   if (m_request.from)
     opening();
   // Merged as written: the earliest head first, a tie to the earlier part.
@@ -254,6 +260,8 @@ Result<void> Exporter::run() {
       break;
     }
   }
+  if (m_postings)
+    return {};
   flush(true);
   return check_balances();
 }
@@ -600,6 +608,10 @@ void Exporter::write_entry() {
                           0,
                           m_books.customers[e.payee].currency,
                           {}});
+  if (m_postings) {
+    emit_postings();
+    return;
+  }
   const auto date = format_date(e.date);
   const auto payee_text = payee(e.payee);
   const auto narration = text(e.narration, Use::description);
@@ -656,6 +668,22 @@ void Exporter::write_entry() {
   flush(false);
 }
 
+void Exporter::emit_postings() const {
+  const auto& e = m_entry;
+  std::vector<std::string_view> links;
+  if (!e.code.empty())
+    links.push_back(e.code);
+  for (const auto link : e.links)
+    if (link != e.code)
+      links.push_back(link);
+  for (const auto& p : e.postings)
+    if (p.account == Account::receivable ||
+        p.account == Account::customer_credit)
+      (*m_postings)({e.date, e.code, links, p.customer,
+                     p.account == Account::customer_credit, p.amount,
+                     p.currency});
+}
+
 void Exporter::flush(bool all) {
   if (m_out.empty() || (!all && m_out.size() < k_chunk))
     return;
@@ -693,6 +721,13 @@ Result<void> export_journal(const Books& books, const Ledger& ledger,
                             const ExportRequest& request,
                             const JournalSink& write) {
   return Exporter(books, ledger, request, write).run();
+}
+
+Result<void> export_customer_postings(const Books& books, const Ledger& ledger,
+                                      const ExportRequest& request,
+                                      const CustomerPostingSink& sink) {
+  const JournalSink nowhere = [](std::string_view) {};
+  return Exporter(books, ledger, request, nowhere, &sink).run();
 }
 
 } // namespace arctl

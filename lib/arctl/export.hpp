@@ -67,4 +67,33 @@ using JournalSink = std::function<void(std::string_view text)>;
                                           const ExportRequest& request,
                                           const JournalSink& write);
 
+// A posting of the journal to a customer's receivable or customer-credit
+// account, as export_journal writes it: what other programs (the tie-out
+// to a general ledger) compare with a journal the tools read back.
+struct CustomerPosting {
+  Date date;
+  // The entry's document: its code in ledger and hledger, its first link
+  // in beancount; empty for the entry of opening balances.
+  std::string_view code;
+  // Every document the entry links in beancount, the code first.
+  std::span<const std::string_view> links;
+  std::uint32_t customer = k_none;
+  bool credit = false;     // the customer-credit account; else receivable
+  std::int64_t amount = 0; // debit positive, in the currency's minor units
+  Currency currency;
+};
+
+using CustomerPostingSink = std::function<void(const CustomerPosting&)>;
+
+// The postings export_journal would write to the customers' receivable and
+// customer-credit accounts for `request`, in the same order (the format
+// does not matter), without the journal's text and without its check of
+// the balances. An entry that moves nothing gives one posting of zero to
+// its customer's receivable, as in the journal. `ledger` is as of
+// request.as_of or later.
+[[nodiscard]] Result<void>
+export_customer_postings(const Books& books, const Ledger& ledger,
+                         const ExportRequest& request,
+                         const CustomerPostingSink& sink);
+
 } // namespace arctl

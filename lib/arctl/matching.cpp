@@ -1,6 +1,7 @@
 #include "arctl/matching.hpp"
 
 #include "arctl/posting.hpp"
+#include "arctl/receipts.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -191,6 +192,7 @@ private:
     int name_score = 0;
     bool name_in_text = false; // found in the remittance, not a name field
     bool name_shared = false;  // the name is the named customer's and others'
+    bool names_any = false;    // the text names invoices, open or not
   };
 
   std::optional<MatchProposal> try_rule(MatchRule rule, const BankCredit& c,
@@ -259,6 +261,12 @@ private:
 
 std::optional<MatchProposal> Matcher::by_typo(const BankCredit& c,
                                               const Evidence& e) {
+  // A text that names only invoices with nothing open (paid before, or by
+  // an earlier credit) is a second payment of them, not a slip to be
+  // moved to a neighbour.
+  if (e.named.empty() &&
+      (e.names_any || !invoices_named_in(m_books, c.remittance).empty()))
+    return std::nullopt;
   std::vector<std::uint32_t> found;
   for (const auto inv : m_index.one_slip_from(c.remittance, c.amount))
     if (open(inv) == c.amount && m_books.invoices[inv].currency == c.currency)
@@ -691,6 +699,7 @@ MatchProposal Matcher::match(std::size_t k, const BankCredit& credit) {
   // Whose invoices the text names counts every one named, even one an
   // earlier credit of this run pays: two customers' are never guessed at.
   for (const auto inv : m_index.invoices_named(credit.remittance)) {
+    e.names_any = true;
     if (m_books.invoices[inv].currency != credit.currency)
       continue;
     const auto c = m_books.invoices[inv].customer;

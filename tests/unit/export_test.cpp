@@ -1,5 +1,7 @@
 #include "arctl/export.hpp"
 
+#include "arctl/aging.hpp"
+
 #include "temp_books.hpp"
 
 #include <doctest/doctest.h>
@@ -538,6 +540,68 @@ TEST_CASE("a journal that disagrees with the ledger is an error, not a file") {
   CHECK(done.error().message ==
         "the journal gives customer ACME a balance of USD -46.75 on "
         "9999-12-31, but the ledger has 108.25");
+}
+
+TEST_CASE("the customers' postings are the journal's, without its text") {
+  TempBooks b;
+  add_facts(b);
+  const auto books = b.open();
+  const auto ledger = compute_ledger(*books, k_end_of_time);
+  struct Seen {
+    std::string date, code, links, customer;
+    bool credit;
+    std::int64_t amount;
+  };
+  std::vector<Seen> seen;
+  REQUIRE(export_customer_postings(
+              *books, ledger, ExportRequest{},
+              [&](const CustomerPosting& p) {
+                std::string links;
+                for (const auto l : p.links)
+                  links += std::string(l) + " ";
+                seen.push_back({format_date(p.date), std::string(p.code), links,
+                                std::string(books->customers[p.customer].id),
+                                p.credit, p.amount});
+              })
+              .has_value());
+  const auto find = [&](std::string_view code, std::string_view date) {
+    std::vector<Seen> out;
+    for (const auto& s : seen)
+      if (s.code == code && s.date == date)
+        out.push_back(s);
+    return out;
+  };
+  // PAY-1: what it applies that day from the receivable, the rest credit.
+  const auto pay = find("PAY-1", "2026-01-20");
+  REQUIRE(pay.size() == 2);
+  CHECK(pay[0].links == "PAY-1 INV-1 ");
+  CHECK((!pay[0].credit && pay[0].amount == -10825));
+  CHECK((pay[1].credit && pay[1].amount == -9175));
+  // A later application: the payer's credit, the invoice's customer.
+  const auto later = find("PAY-1", "2026-01-25");
+  REQUIRE(later.size() == 2);
+  CHECK((later[0].credit && later[0].customer == "ACME" &&
+         later[0].amount == 5000));
+  CHECK((!later[1].credit && later[1].customer == "BETA" &&
+         later[1].amount == -5000));
+  // The void takes the whole invoice back; events give nothing.
+  const auto void_ = find("ADJ-4", "2026-02-05");
+  REQUIRE(void_.size() == 1);
+  CHECK(void_[0].amount == -1080);
+  // Per customer they add up to what arctl says each owes.
+  std::int64_t acme = 0, beta = 0;
+  for (const auto& s : seen)
+    (s.customer == "ACME" ? acme : beta) += s.amount;
+  const auto aged = age_receivables(*books, ledger, AgingRequest{});
+  std::int64_t want_acme = 0, want_beta = 0;
+  for (const auto& r : aged.sections.at(0).rows)
+    (books->customers[r.customer].id == "ACME" ? want_acme : want_beta) +=
+        r.amounts.total();
+  CHECK(acme == want_acme);
+  CHECK(beta == want_beta);
+  // No text was made for anyone to write.
+  CHECK(std::none_of(seen.begin(), seen.end(),
+                     [](const Seen& s) { return s.code.empty(); }));
 }
 
 TEST_CASE("journal formats are named as on the command line") {

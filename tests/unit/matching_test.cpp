@@ -241,10 +241,15 @@ TEST_CASE("numbers in structured text, and payers named only in it") {
 TEST_CASE("a number one slip from the invoice the amount pays is a typo") {
   MatchBooks b;
   Run r(b);
-  // 400.00 is what is open on INV-2026-0003; the text names 0002 (250.00).
-  const auto p = r.one({"B1", {}, 40000, {}, "", "", "INV-2026-0002"});
-  CHECK(p.rule != MatchRule::reference_partial);
-  CHECK(p.applications.empty());
+  // 400.00 is what is open on INV-2026-0003; the text names 0002 (250.00)
+  // in a form that is not its id.
+  const auto p = r.one({"B1", {}, 40000, {}, "", "", "Inv 2026 0002"});
+  CHECK(p.rule == MatchRule::reference_typo);
+  CHECK(r.id(p.applications.at(0).invoice) == "INV-2026-0003");
+  CHECK(p.confidence == 90);
+  // A number one slip from none: nothing to go on.
+  const auto none = r.one({"B3", {}, 40000, {}, "", "", "Inv 2026 0071"});
+  CHECK(none.status == MatchStatus::unidentified);
 }
 
 TEST_CASE("customers sharing a name neither confirm nor contradict") {

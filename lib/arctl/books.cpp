@@ -418,6 +418,26 @@ private:
       loader.m_problems.push_back(std::move(d));
     }
     std::string_view text(int c) { return loader.m_arena.store(get(c)); }
+    // "yes" or "no"; empty is no.
+    bool yes_no(int c, std::string_view what) {
+      const auto v = get(c);
+      if (!v.empty() && v != "yes" && v != "no")
+        problem(c, "value-unknown",
+                fmt::format("{} \"{}\" must be yes or no", what, v));
+      return v == "yes";
+    }
+    // A whole number of at most three digits, or nullopt if it is not one.
+    static std::optional<std::uint32_t> small_number(std::string_view v) {
+      if (v.empty() || v.size() > 3)
+        return std::nullopt;
+      std::uint32_t n = 0;
+      for (const char ch : v) {
+        if (ch < '0' || ch > '9')
+          return std::nullopt;
+        n = n * 10 + static_cast<std::uint32_t>(ch - '0');
+      }
+      return n;
+    }
 
     std::optional<Date> date(int c, std::string_view what) {
       const auto v = get(c);
@@ -1547,13 +1567,8 @@ void Loader::arrangement_row(Row& r) {
                               arrangement_columns[static_cast<unsigned>(c)]));
   } else if (kind == ArrangementKind::plan) {
     const auto n = r.get(r_installments);
-    std::uint32_t count = 0;
-    bool digits = !n.empty() && n.size() <= 3;
-    for (const char c : n) {
-      digits = digits && c >= '0' && c <= '9';
-      count = count * 10 + static_cast<std::uint32_t>(c - '0');
-    }
-    if (!digits || count < 1 || count > k_max_installments)
+    const auto count = Row::small_number(n).value_or(0);
+    if (count < 1 || count > k_max_installments)
       r.problem(r_installments, n.empty() ? "missing-value" : "value-syntax",
                 n.empty() ? std::string("a plan needs its installments")
                           : fmt::format("installments \"{}\" is not a whole "
@@ -1632,12 +1647,7 @@ void Loader::bank_row(Row& r) {
   std::optional<std::int64_t> amount;
   if (cur)
     amount = r.amount(b_amount, *cur, true);
-  const auto reversal = r.get(b_reversal);
-  if (reversal == "yes")
-    b.reversal = true;
-  else if (!reversal.empty() && reversal != "no")
-    r.problem(b_reversal, "value-unknown",
-              fmt::format("reversal \"{}\" must be yes or no", reversal));
+  b.reversal = r.yes_no(b_reversal, "reversal");
   if (r.get(b_fingerprint).empty())
     r.problem(b_fingerprint, "missing-value", "fingerprint is empty",
               "arctl reconcile import computes it; see arctl-reconcile(1)");
@@ -1712,27 +1722,17 @@ void Loader::reconciliation_row(Row& r) {
     r.problem(q_reason, "missing-value", "an ignored bank credit needs a reason");
   if (!r.get(q_customer).empty())
     q.customer = r.customer(q_customer);
-  const auto confidence = r.get(q_confidence);
-  if (!confidence.empty()) {
-    unsigned value = 0;
-    bool digits = confidence.size() <= 3;
-    for (const char c : confidence) {
-      digits = digits && c >= '0' && c <= '9';
-      value = value * 10 + static_cast<unsigned>(c - '0');
-    }
-    if (!digits || value > 100)
+  if (const auto confidence = r.get(q_confidence); !confidence.empty()) {
+    const auto value = Row::small_number(confidence);
+    if (!value || *value > 100)
       r.problem(q_confidence, "value-syntax",
                 fmt::format("confidence \"{}\" is not a whole number from 0 "
                             "to 100",
                             confidence));
-    q.confidence = static_cast<std::uint8_t>(value);
+    else
+      q.confidence = static_cast<std::uint8_t>(*value);
   }
-  const auto third = r.get(q_third_party);
-  if (third == "yes")
-    q.third_party = true;
-  else if (!third.empty() && third != "no")
-    r.problem(q_third_party, "value-unknown",
-              fmt::format("third_party \"{}\" must be yes or no", third));
+  q.third_party = r.yes_no(q_third_party, "third_party");
   if (!date || !index || !action || !r.ok)
     return;
   q.date = *date;

@@ -46,6 +46,13 @@ struct Run {
   std::string id(std::uint32_t invoice) const {
     return std::string(books->invoices[invoice].id);
   }
+  // The invoices the text names, by id.
+  std::string named(std::string_view text) const {
+    std::string out;
+    for (const auto inv : index->invoices_named(text))
+      out += (out.empty() ? "" : " ") + id(inv);
+    return out;
+  }
   std::string customer(const MatchProposal& p) const {
     return p.customer == k_none ? "" : std::string(books->customers[p.customer].id);
   }
@@ -59,12 +66,7 @@ TEST_CASE("invoice numbers are found as people write them") {
   CHECK(normalize_reference("0000") == "0");
   MatchBooks b;
   Run r(b);
-  const auto named = [&](std::string_view text) {
-    std::string out;
-    for (const auto inv : r.index->invoices_named(text))
-      out += (out.empty() ? "" : " ") + r.id(inv);
-    return out;
-  };
+  const auto named = [&](std::string_view text) { return r.named(text); };
   CHECK(named("INV-2026-0001") == "INV-2026-0001");
   CHECK(named("Payment for inv 2026 0001 and INV2026-3") ==
         "INV-2026-0001 INV-2026-0003");
@@ -213,12 +215,7 @@ TEST_CASE("the payer rules") {
 TEST_CASE("numbers in structured text, and payers named only in it") {
   MatchBooks b;
   Run r(b);
-  const auto named = [&](std::string_view text) {
-    std::string out;
-    for (const auto inv : r.index->invoices_named(text))
-      out += (out.empty() ? "" : " ") + r.id(inv);
-    return out;
-  };
+  const auto named = [&](std::string_view text) { return r.named(text); };
   // '/' joins digits ("2026/0003"), not fields ("REMI/INV-...").
   CHECK(named("/ACCT/US12/REMI/INV-2026-0002") == "INV-2026-0002");
   CHECK(named("ref 2026/0003") == "INV-2026-0003");

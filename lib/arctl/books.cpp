@@ -211,6 +211,17 @@ std::string name_list(const std::array<std::string_view, N>& names,
 }
 } // namespace
 
+std::vector<std::string_view> split_list(std::string_view list) {
+  std::vector<std::string_view> out;
+  while (!list.empty()) {
+    const auto semi = list.find(';');
+    out.push_back(list.substr(0, semi));
+    list = semi == std::string_view::npos ? std::string_view{}
+                                          : list.substr(semi + 1);
+  }
+  return out;
+}
+
 std::optional<std::string> email_problem(std::string_view email) {
   const auto at = email.find('@');
   if (at == 0 || at == std::string_view::npos ||
@@ -1519,18 +1530,13 @@ void Loader::notice_row(Row& r) {
 
 std::vector<std::uint32_t> Loader::invoice_list(Row& r, int column) {
   std::vector<std::uint32_t> out;
-  auto list = r.get(column);
-  while (!list.empty()) {
-    const auto semi = list.find(';');
-    const auto one = list.substr(0, semi);
+  for (const auto one : split_list(r.get(column))) {
     const auto ref = m_books.find_document(one);
     if (!ref.valid() || ref.kind != DocKind::invoice)
       r.problem(column, "unknown-document",
                 fmt::format("unknown invoice \"{}\"", one));
     else
       out.push_back(ref.index);
-    list = semi == std::string_view::npos ? std::string_view{}
-                                          : list.substr(semi + 1);
   }
   return out;
 }
@@ -1699,17 +1705,13 @@ void Loader::reconciliation_row(Row& r) {
   const auto action = r.choice<ReconcileAction>(
       q_action, k_reconcile_action_names, 0, "action", "actions");
   // Every payment named is one of the books'.
-  std::size_t named = 0;
-  for (auto list = r.get(q_payments); !list.empty();) {
-    const auto semi = list.find(';');
-    const auto one = list.substr(0, semi);
+  const auto listed = split_list(r.get(q_payments));
+  const auto named = listed.size();
+  for (const auto one : listed) {
     const auto ref = m_books.find_document(one);
     if (!ref.valid() || ref.kind != DocKind::payment)
       r.problem(q_payments, "unknown-document",
                 fmt::format("unknown payment \"{}\"", one));
-    ++named;
-    list = semi == std::string_view::npos ? std::string_view{}
-                                          : list.substr(semi + 1);
   }
   if (action && *action != ReconcileAction::ignored && named == 0)
     r.problem(q_payments, "missing-value",

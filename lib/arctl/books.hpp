@@ -90,6 +90,10 @@ struct TableSchema {
 // tools, so anything else is refused rather than escaped.
 [[nodiscard]] std::optional<std::string> id_problem(std::string_view id);
 
+// The parts of a list of ids separated by ';' ("INV-1;INV-2"), as the
+// books' list columns write them; empty gives none.
+[[nodiscard]] std::vector<std::string_view> split_list(std::string_view list);
+
 // E-mail addresses: "local@domain.tld" with no spaces or list separators;
 // returns why `email` is not one, or nothing.
 [[nodiscard]] std::optional<std::string> email_problem(std::string_view email);

@@ -1,4 +1,5 @@
 #include "arctl/check.hpp"
+#include "arctl/reconcile.hpp"
 
 #include "arctl/csv.hpp"
 #include "arctl/dunning_send.hpp"
@@ -43,6 +44,7 @@ public:
     invoice_totals();
     bank_transactions();
     bank_fingerprints();
+    reconciliations();
   }
 
 private:
@@ -62,6 +64,7 @@ private:
   void invoice_totals();
   void bank_transactions();
   void bank_fingerprints();
+  void reconciliations();
 
   const Books& m_books;
 };
@@ -191,6 +194,41 @@ void Checker::bank_fingerprints() {
                     txs[first].line),
         "the same statement line was imported twice, as when two branches "
         "each imported it; keep one of the two lines");
+  }
+}
+
+void Checker::reconciliations() {
+  // A bank credit is decided once (arctl-reconcile(1) DECISIONS), by a
+  // rule arctl knows, and a payment is carried by one bank line.
+  const auto& rows = m_books.reconciliations;
+  const auto shown = m_books.dir.shown(schema(Table::reconciliations).file);
+  std::vector<std::uint32_t> first(m_books.bank_transactions.size(), k_none);
+  std::unordered_map<std::string_view, std::uint32_t> carried;
+  for (std::uint32_t k = 0; k < rows.size(); ++k) {
+    const auto& q = rows[k];
+    const auto& b = m_books.bank_transactions[q.bank];
+    if (first[q.bank] != k_none)
+      add(Table::reconciliations, q.line, "bank", "duplicate-decision",
+          fmt::format("bank transaction {} is decided already at {}:{}", b.id,
+                      shown, rows[first[q.bank]].line),
+          "a bank credit is decided once; keep one of the two lines");
+    else
+      first[q.bank] = k;
+    if (!is_customer_credit(b))
+      add(Table::reconciliations, q.line, "bank", "not-a-credit",
+          fmt::format("bank transaction {} is not a customer's credit", b.id));
+    if (!q.rule.empty() && !parse_match_rule(q.rule))
+      add(Table::reconciliations, q.line, "rule", "value-unknown",
+          fmt::format("matching rule \"{}\" is not known", q.rule));
+    for (const auto id : split_list(q.payments)) {
+      const auto [it, fresh] = carried.emplace(id, k);
+      if (!fresh)
+        add(Table::reconciliations, q.line, "payments", "duplicate-payment",
+            fmt::format("payment {} is carried by bank transaction {} "
+                        "already ({}:{})",
+                        id, m_books.bank_transactions[rows[it->second].bank].id,
+                        shown, rows[it->second].line));
+    }
   }
 }
 

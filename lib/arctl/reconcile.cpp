@@ -16,18 +16,6 @@ namespace arctl {
 
 namespace {
 
-// The ids of a ';'-separated list.
-std::vector<std::string_view> split_ids(std::string_view list) {
-  std::vector<std::string_view> out;
-  while (!list.empty()) {
-    const auto semi = list.find(';');
-    out.push_back(list.substr(0, semi));
-    list = semi == std::string_view::npos ? std::string_view{}
-                                          : list.substr(semi + 1);
-  }
-  return out;
-}
-
 // The books refuse it.
 Error refused(std::string message) {
   return Error{ExitCode::data, std::move(message), {}};
@@ -164,7 +152,7 @@ BankLinks link_bank(const Books& books) {
     if (links.decision[q.bank] != k_none)
       continue;
     links.decision[q.bank] = k;
-    for (const auto id : split_ids(q.payments))
+    for (const auto id : split_list(q.payments))
       if (const auto ref = books.find_document(id);
           ref.valid() && ref.kind == DocKind::payment)
         carry(q.bank, ref.index);

@@ -240,3 +240,20 @@ TEST_CASE("a tolerance is at most what may be written off without approval") {
   CHECK(o.rules == std::vector{MatchRule::reference, MatchRule::posted});
   CHECK(o.min_confidence == 95);
 }
+
+TEST_CASE("check: a credit decided twice, a debit decided, an unknown rule, a payment carried twice") {
+  BankBooks b;
+  b.add("reconciliations.csv",
+        "2026-03-31,BTX-2,linked,PAY-1,BETA,posted,94,,,\n"
+        "2026-03-31,BTX-2,ignored,,,,,,twice,\n"
+        "2026-03-31,BTX-6,ignored,,,,,,a fee,\n"
+        "2026-03-31,BTX-3,linked,PAY-1,BETA,guess,50,,,\n");
+  const auto report = run_check(b.dir(), {});
+  REQUIRE(report.has_value());
+  std::vector<std::string> codes;
+  for (const auto& d : report->findings)
+    if (d.loc.file.ends_with("reconciliations.csv"))
+      codes.push_back(fmt::format("{}:{}", d.loc.line, d.code));
+  CHECK(codes == std::vector<std::string>{"3:duplicate-decision", "4:not-a-credit",
+                                          "5:duplicate-payment", "5:value-unknown"});
+}

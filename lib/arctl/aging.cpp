@@ -165,7 +165,9 @@ struct Tally {
 struct SectionTally {
   Currency currency;
   std::vector<std::uint32_t> slot; // customer -> index in tallies
-  std::vector<Tally> tallies;
+  // A few MB for the tens of thousands of customers of large books: in
+  // huge pages, not thousands of page faults.
+  Records<Tally> tallies;
   std::vector<AgingItem> items;
 };
 
@@ -317,6 +319,7 @@ AgingSection Ager::finish(SectionTally& s) const {
   out.totals.buckets.assign(m_request.buckets.count(), 0);
   out.past_due.assign(m_request.past_due_over.size(), 0);
   std::vector<bool> kept(m_books.customers.size(), false);
+  out.rows.reserve(s.tallies.size());
   // The figures and the amounts past due describe every customer selected;
   // --min-balance only leaves rows out of the listing and its totals.
   __int128 weighted = 0;

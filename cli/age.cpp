@@ -64,8 +64,8 @@ int run_age(const GlobalOptions& global, const AgeOptions& o) {
   }
   const auto view = view_of(o.by);
   request.items = view == AgingView::invoice;
-  return read_ledger(global, o.as_of, [&](const Books& books,
-                                          const Ledger& ledger) {
+  return read_open_items(global, o.as_of, [&](const Books& books,
+                                              const Ledger& ledger) {
     if (!o.buckets)
       request.buckets.bounds = books.config.aging_buckets;
     request.buckets.basis = !o.basis ? books.config.aging_basis

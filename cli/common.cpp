@@ -185,9 +185,10 @@ std::optional<Date> date_or_today(std::string_view option,
 namespace {
 
 // read_books, keeping the ledger as of the end of the books that checking
-// them computed when `end` is given.
+// them computed when `end` is given; `open_items_on` as in LoadOptions.
 int read_valid_books(const GlobalOptions& global, Ledger* end,
-                     const std::function<int(const Books&)>& run) {
+                     const std::function<int(const Books&)>& run,
+                     std::optional<Date> open_items_on = std::nullopt) {
   auto dir = find_books(global);
   if (!dir)
     return report(dir.error());
@@ -195,7 +196,9 @@ int read_valid_books(const GlobalOptions& global, Ledger* end,
       BooksLock::acquire(*dir, LockMode::shared, std::chrono::seconds(10));
   if (!lock)
     return report(lock.error());
-  auto books = open_books(*dir, with_snapshot(*dir, true), end);
+  auto options = with_snapshot(*dir, true);
+  options.open_items_on = open_items_on;
+  auto books = open_books(*dir, options, end);
   if (!books)
     return report(books.error());
   return run(**books);
@@ -223,6 +226,21 @@ int read_ledger(const GlobalOptions& global, Date as_of,
   return read_valid_books(global, &end, [&](const Books& books) {
     return run(books, ledger_as_of(books, std::move(end), as_of));
   });
+}
+
+int read_open_items(
+    const GlobalOptions& global, const std::optional<std::string>& as_of,
+    const std::function<int(const Books&, const Ledger&)>& run) {
+  const auto day = date_or_today("--as-of", as_of);
+  if (!day)
+    return static_cast<int>(ExitCode::usage);
+  Ledger end;
+  return read_valid_books(
+      global, &end,
+      [&](const Books& books) {
+        return run(books, ledger_as_of(books, std::move(end), *day));
+      },
+      *day);
 }
 
 // Prints what a change would write: appended records as they are, a

@@ -81,6 +81,14 @@ int read_ledger(const GlobalOptions& global,
 int read_ledger(const GlobalOptions& global, Date as_of,
                 const std::function<int(const Books&, const Ledger&)>& run);
 
+// read_ledger for a report that reads no more than the customers and the
+// ledger's open items (open_items), such as an aging: from a snapshot, the
+// other records are not read unless touched, so such a report costs what
+// is open, not the whole history.
+int read_open_items(const GlobalOptions& global,
+                    const std::optional<std::string>& as_of,
+                    const std::function<int(const Books&, const Ledger&)>& run);
+
 // Prints what a change would write: appended records as they are, a
 // replaced record as in a diff.
 void print_plan(const PlannedChange& plan);

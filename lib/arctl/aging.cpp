@@ -165,7 +165,9 @@ struct Tally {
 struct SectionTally {
   Currency currency;
   std::vector<std::uint32_t> slot; // customer -> index in tallies
-  std::vector<Tally> tallies;
+  // A few MB for the tens of thousands of customers of large books: in
+  // huge pages, not thousands of page faults.
+  Records<Tally> tallies;
   std::vector<AgingItem> items;
 };
 
@@ -203,8 +205,11 @@ private:
   const Books& m_books;
   const Ledger& m_ledger;
   const AgingRequest& m_request;
+  // What is open, and the sales of the last 90 days: all an aging reads of
+  // the invoices, payments and credit memos.
+  std::shared_ptr<const OpenItems> m_open = open_items(m_books, m_ledger);
   // The first days of the 90 and 30 days of sales that DSO divides by.
-  Date m_from_90 = add_days(m_ledger.as_of, -89);
+  Date m_from_90 = add_days(m_ledger.as_of, 1 - k_recent_days);
   Date m_from_30 = add_days(m_ledger.as_of, -29);
   std::vector<bool> m_selected;
   std::vector<SectionTally> m_sections;
@@ -240,11 +245,7 @@ Tally& Ager::tally(std::uint32_t customer, Currency currency) {
 void Ager::invoices() {
   const auto as_of = m_ledger.as_of;
   const bool on_due = m_request.buckets.basis == AgingBasis::due_date;
-  for (std::uint32_t i = 0; i < m_books.invoices.size(); ++i) {
-    const auto& state = m_ledger.invoices[i];
-    if (!state.issued || state.void_)
-      continue;
-    const auto& inv = m_books.invoices[i];
+  for (const auto& inv : m_open->invoices) {
     if (!counts(inv.customer, inv.currency))
       continue;
     // Net credit sales of the last 30 and 90 days, for DSO.
@@ -254,74 +255,61 @@ void Ager::invoices() {
       if (m_from_30 <= inv.date)
         t.sales_30 += inv.total;
     }
-    if (state.open == 0)
+    if (inv.open == 0)
       continue;
     auto& t = tally(inv.customer, inv.currency);
     const int past_due = days_between(inv.due, as_of);
     const int days = on_due ? past_due : days_between(inv.date, as_of);
     const auto bucket = m_request.buckets.of(days);
     const std::int64_t disputed =
-        !state.disputed           ? 0
-        : state.disputed_part > 0 ? std::min(state.open, state.disputed_part)
-                                  : state.open;
+        !inv.disputed           ? 0
+        : inv.disputed_part > 0 ? std::min(inv.open, inv.disputed_part)
+                                : inv.open;
     t.listed = true;
-    t.row.amounts.buckets[bucket] += state.open;
+    t.row.amounts.buckets[bucket] += inv.open;
     t.row.amounts.disputed += disputed;
     if (past_due > 0) {
-      t.row.overdue += state.open;
-      t.weighted += static_cast<__int128>(state.open) * past_due;
+      t.row.overdue += inv.open;
+      t.weighted += static_cast<__int128>(inv.open) * past_due;
       t.row.most_days_past_due = std::max(t.row.most_days_past_due, past_due);
     }
     if (past_due > 90)
-      t.row.over_90 += state.open;
+      t.row.over_90 += inv.open;
     for (std::size_t k = 0; k < m_request.past_due_over.size(); ++k)
       if (past_due > m_request.past_due_over[k])
-        t.past_due[k] += state.open;
+        t.past_due[k] += inv.open;
     if (m_request.items)
       section(inv.currency)
-          .items.push_back({{DocKind::invoice, i}, inv.customer, days, bucket,
-                            state.open, disputed});
+          .items.push_back({{DocKind::invoice, inv.invoice}, inv.customer, days,
+                            bucket, inv.open, disputed, inv.date, inv.due});
   }
 }
 
 void Ager::credits() {
-  const auto credit = [this](DocRef ref, std::uint32_t customer,
-                             Currency currency, std::int64_t left) {
-    if (left == 0 || !counts(customer, currency))
-      return;
-    auto& t = tally(customer, currency);
+  for (const auto& c : m_open->credits) {
+    if (c.left == 0 || !counts(c.customer, c.currency))
+      continue;
+    auto& t = tally(c.customer, c.currency);
     t.listed = true;
-    t.row.amounts.unapplied -= left;
+    t.row.amounts.unapplied -= c.left;
     if (m_request.items)
-      section(currency).items.push_back(
-          {ref, customer, 0, k_unapplied_bucket, -left, 0});
-  };
-  // Most payments are used up: their records are not even looked at.
-  for (std::uint32_t i = 0; i < m_books.payments.size(); ++i) {
-    if (const auto left = m_ledger.payments[i].left; left != 0) {
-      const auto& p = m_books.payments[i];
-      credit({DocKind::payment, i}, p.customer, p.currency, left);
-    }
-  }
-  for (std::uint32_t i = 0; i < m_books.adjustments.size(); ++i) {
-    const auto& j = m_books.adjustments[i];
-    if (j.kind == AdjustmentKind::credit)
-      credit({DocKind::adjustment, i}, j.customer, j.currency,
-             m_ledger.credits[i].left);
+      section(c.currency)
+          .items.push_back({c.document, c.customer, 0, k_unapplied_bucket,
+                            -c.left, 0, c.date, c.date});
   }
 }
 
 // Credit memos of the last 30 and 90 days lower the net credit sales.
 void Ager::credit_memo_sales() {
   const auto as_of = m_ledger.as_of;
-  for (const auto& j : m_books.adjustments) {
-    if (j.kind != AdjustmentKind::credit || j.date < m_from_90 || as_of < j.date ||
-        !counts(j.customer, j.currency))
+  for (const auto& c : m_open->credits) {
+    if (c.document.kind != DocKind::adjustment || c.date < m_from_90 ||
+        as_of < c.date || !counts(c.customer, c.currency))
       continue;
-    auto& t = tally(j.customer, j.currency);
-    t.sales_90 -= j.amount.value_or(0);
-    if (m_from_30 <= j.date)
-      t.sales_30 -= j.amount.value_or(0);
+    auto& t = tally(c.customer, c.currency);
+    t.sales_90 -= c.amount;
+    if (m_from_30 <= c.date)
+      t.sales_30 -= c.amount;
   }
 }
 
@@ -331,6 +319,7 @@ AgingSection Ager::finish(SectionTally& s) const {
   out.totals.buckets.assign(m_request.buckets.count(), 0);
   out.past_due.assign(m_request.past_due_over.size(), 0);
   std::vector<bool> kept(m_books.customers.size(), false);
+  out.rows.reserve(s.tallies.size());
   // The figures and the amounts past due describe every customer selected;
   // --min-balance only leaves rows out of the listing and its totals.
   __int128 weighted = 0;
@@ -369,11 +358,6 @@ AgingSection Ager::finish(SectionTally& s) const {
   }
   std::erase_if(s.items,
                 [&](const AgingItem& item) { return !kept[item.customer]; });
-  const auto due = [this](const AgingItem& item) {
-    return item.document.kind == DocKind::invoice
-               ? m_books.invoices[item.document.index].due
-               : m_books.document_date(item.document);
-  };
   std::sort(s.items.begin(), s.items.end(),
             [&](const AgingItem& a, const AgingItem& b) {
               if (a.customer != b.customer)
@@ -381,8 +365,8 @@ AgingSection Ager::finish(SectionTally& s) const {
               const bool credit_a = a.bucket == k_unapplied_bucket;
               if (credit_a != (b.bucket == k_unapplied_bucket))
                 return !credit_a;
-              if (due(a) != due(b))
-                return due(a) < due(b);
+              if (a.due != b.due)
+                return a.due < b.due;
               return m_books.document_id(a.document) <
                      m_books.document_id(b.document);
             });
@@ -423,13 +407,12 @@ AgingReport age_receivables(const Books& books, const Ledger& ledger,
 }
 
 bool several_currencies(const Books& books) {
+  // In valid books every invoice, payment and adjustment is in its
+  // customer's currency (a rule of reading them), so the customers tell,
+  // without a walk over millions of documents.
   const auto home = books.config.currency;
-  const auto other = [home](const auto& records) {
-    return std::any_of(records.begin(), records.end(),
-                       [home](const auto& r) { return r.currency != home; });
-  };
-  return other(books.customers) || other(books.invoices) ||
-         other(books.payments) || other(books.adjustments);
+  return std::any_of(books.customers.begin(), books.customers.end(),
+                     [home](const Customer& c) { return c.currency != home; });
 }
 
 // ---- rendering -------------------------------------------------------------------
@@ -506,11 +489,9 @@ void section_rows(const Books& books, const AgingReport& report,
       row.emplace_back(c.id);
       row.emplace_back(c.name);
       row.emplace_back(books.document_id(item.document));
-      row.push_back(format_date(books.document_date(item.document)));
+      row.push_back(format_date(item.date));
       const bool invoice = item.document.kind == DocKind::invoice;
-      row.push_back(invoice
-                        ? format_date(books.invoices[item.document.index].due)
-                        : std::string());
+      row.push_back(invoice ? format_date(item.due) : std::string());
       row.push_back(invoice ? fmt::format("{}", item.days) : std::string());
       row.push_back(invoice ? labels[item.bucket] : std::string("unapplied"));
       row.push_back(money(item.amount, s.currency));

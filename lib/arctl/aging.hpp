@@ -74,6 +74,8 @@ struct AgingItem {
   std::size_t bucket = 0;
   std::int64_t amount = 0;
   std::int64_t disputed = 0;
+  Date date; // the document's
+  Date due;  // an invoice's due date; a credit's date
 };
 inline constexpr std::size_t k_unapplied_bucket = static_cast<std::size_t>(-1);
 

@@ -348,6 +348,10 @@ struct LoadOptions {
   // `write_snapshot`, to write after reading them afresh.
   std::optional<std::filesystem::path> snapshot;
   bool write_snapshot = false;
+  // For a command that reads no more than the customers and the open items
+  // of the ledger as of this date (an aging): read from a snapshot, the
+  // other records are then not read unless touched (read_snapshot).
+  std::optional<Date> open_items_on;
 };
 
 // What reading the books gave: the records that could be read, and every

@@ -364,7 +364,8 @@ Result<std::unique_ptr<Books>> open_books(const BooksDir& dir,
   BooksStamp stamp;
   if (snapshot) {
     stamp = stamp_books(dir);
-    if (auto books = read_snapshot(*options.snapshot, dir, stamp, end))
+    if (auto books = read_snapshot(*options.snapshot, dir, stamp, end,
+                                   options.open_items_on))
       return books;
   }
   auto loaded = load_books(dir, options);

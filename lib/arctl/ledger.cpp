@@ -395,6 +395,44 @@ std::optional<Date> latest_fact_date(const Books& books) {
   return latest;
 }
 
+std::shared_ptr<const OpenItems> open_items(const Books& books,
+                                            const Ledger& ledger) {
+  // No fact after the latest: a ledger as of any later date is the same,
+  // and so are its open items.
+  const auto until =
+      ledger.latest ? std::min(ledger.as_of, *ledger.latest) : ledger.as_of;
+  const auto since = add_days(until, 1 - k_recent_days);
+  if (ledger.open && ledger.open->since <= since)
+    return ledger.open;
+  auto items = std::make_shared<OpenItems>();
+  items->since = since;
+  for (std::uint32_t i = 0; i < books.invoices.size(); ++i) {
+    const auto& state = ledger.invoices[i];
+    if (!state.issued || state.void_)
+      continue;
+    const auto& inv = books.invoices[i];
+    if (state.open != 0 || since <= inv.date)
+      items->invoices.push_back({i, inv.customer, inv.date, inv.due,
+                                 inv.currency, inv.total, state.open,
+                                 state.disputed_part, state.disputed});
+  }
+  for (std::uint32_t i = 0; i < books.payments.size(); ++i)
+    if (const auto left = ledger.payments[i].left; left != 0) {
+      const auto& p = books.payments[i];
+      items->credits.push_back(
+          {{DocKind::payment, i}, p.customer, p.currency, p.date, 0, left});
+    }
+  for (std::uint32_t i = 0; i < books.adjustments.size(); ++i) {
+    const auto& j = books.adjustments[i];
+    const auto left = ledger.credits[i].left;
+    if (j.kind == AdjustmentKind::credit && (left != 0 || since <= j.date))
+      items->credits.push_back({{DocKind::adjustment, i}, j.customer,
+                                j.currency, j.date, j.amount.value_or(0),
+                                left});
+  }
+  return items;
+}
+
 Ledger ledger_as_of(const Books& books, Ledger&& end, Date as_of) {
   if (end.latest && as_of < *end.latest)
     return compute_ledger(books, as_of);

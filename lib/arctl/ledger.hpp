@@ -52,6 +52,49 @@ struct CustomerState {
   Date hold_since;
 };
 
+// An invoice among the open items, with all of it that an aging reads, so
+// that one need not touch the records and state of the invoices settled
+// long ago: in large books they are nearly all, spread over hundreds of MB.
+struct OpenInvoice {
+  std::uint32_t invoice = k_none; // index in Books::invoices
+  std::uint32_t customer = k_none;
+  Date date, due;
+  Currency currency;
+  std::int64_t total = 0;
+  std::int64_t open = 0;          // as InvoiceState
+  std::int64_t disputed_part = 0; // as InvoiceState
+  bool disputed = false;
+};
+
+// A payment or credit memo among the open items.
+struct OpenCredit {
+  DocRef document; // a payment or an adjustment of kind credit
+  std::uint32_t customer = k_none;
+  Currency currency;
+  Date date;
+  std::int64_t amount = 0; // of a credit memo; 0 for a payment
+  std::int64_t left = 0;   // as SourceState
+};
+
+// How many days before its date a ledger's open items also hold every
+// document, open or not: the longest run of sales a report looks back on
+// (DSO's 90 days, the as-of date included).
+inline constexpr int k_recent_days = 90;
+
+// The open items of a ledger: the issued, non-void invoices with something
+// open, and the payments and credit memos with something left; and, open
+// or not, every such invoice and credit memo dated on or after `since`.
+// Each list in the order of its records (payments before credit memos).
+// For a ledger as of its latest fact or later, `since` is k_recent_days − 1
+// days before that fact, so the same items serve every as-of date on
+// which no fact is dated after the latest.
+struct OpenItems {
+  std::shared_ptr<const Adopted> storage; // as in Books
+  Date since;
+  Records<OpenInvoice> invoices;
+  Records<OpenCredit> credits;
+};
+
 // The books as of a date. Vectors are parallel to those of Books
 // (sources: payments, and adjustments of kind credit; other entries of
 // `credits` stay zero).
@@ -63,7 +106,15 @@ struct Ledger {
   Records<SourceState> payments;
   Records<SourceState> credits;
   Records<CustomerState> customers;
+  // Its open items when they were kept with it (the ledger of a snapshot),
+  // else null: `open_items` finds them.
+  std::shared_ptr<const OpenItems> open;
 };
+
+// The open items of `ledger`: those it keeps when they serve its date,
+// else found by a pass over every invoice, payment and credit memo.
+[[nodiscard]] std::shared_ptr<const OpenItems>
+open_items(const Books& books, const Ledger& ledger);
 
 // Walks every fact dated on or before `as_of` in date order (within a day:
 // applications in file order, then adjustments in file order, then events

@@ -68,11 +68,15 @@ struct BooksStamp {
 // snapshot, mapped into memory (copy on write) at the address it was
 // written for, so that the text its records point to is where they say.
 // The records every report walks are copied out of it into huge pages;
-// the others are used where they lie, unread until touched. Nothing when
-// that address is taken in this process.
+// the others are used where they lie, unread until touched. With
+// `open_items_on`, for a command that reads no more than the customers and
+// the open items of the ledger as of that date (open_items), when no fact
+// is dated after it: only those are copied, and every other record is
+// used where it lies. Nothing when that address is taken in this process.
 [[nodiscard]] std::unique_ptr<Books>
 read_snapshot(const std::filesystem::path& file, const BooksDir& dir,
-              const BooksStamp& stamp, Ledger* end);
+              const BooksStamp& stamp, Ledger* end,
+              std::optional<Date> open_items_on = std::nullopt);
 
 // Writes the snapshot of `books` (read without invoice lines, with no
 // problem found) and `end`, made from files stamped as `stamp`, to `file`:

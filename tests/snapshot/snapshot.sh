@@ -26,6 +26,22 @@ age >"$work/second.csv"
 cmp -s "$work/files.csv" "$work/first.csv" || fail "first reading differs"
 cmp -s "$work/files.csv" "$work/second.csv" || fail "reading a snapshot differs"
 
+# From the latest fact (2026-11-20) on, an aging reads only the open items
+# kept in the snapshot; before it, the ledger walked again. Every view, on
+# dates before, on and after it (INV-2026-0036 is open on 09-13, paid on
+# 09-17), reads the same from the snapshot as from the files.
+for args in "--as-of 2026-09-13 --by invoice" "--as-of 2026-11-19 --format json" \
+    "--as-of 2026-11-20 --by invoice" "--as-of 2027-02-28 --by summary" \
+    "--as-of 2027-02-28 --format json" "--as-of 2026-12-01 --by invoice"; do
+  "$arctl" --books "$work/books" age $args >"$work/snap.out" ||
+    fail "age $args failed"
+  ARCTL_CACHE=off "$arctl" --books "$work/books" age $args >"$work/files.out"
+  cmp -s "$work/files.out" "$work/snap.out" || fail "age $args differs"
+done
+grep -q INV-2026-0036 "$work/files.out" && fail "INV-2026-0036 open after it was paid"
+"$arctl" --books "$work/books" age --as-of 2026-09-13 --by invoice |
+  grep -q INV-2026-0036 || fail "INV-2026-0036 not open before it was paid"
+
 # XDG_CACHE_HOME and ARCTL_CACHE move it.
 XDG_CACHE_HOME="$work/xdg" age >/dev/null
 ls "$work"/xdg/arctl/books-*.snapshot >/dev/null 2>&1 || fail "XDG_CACHE_HOME not used"

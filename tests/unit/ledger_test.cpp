@@ -3,6 +3,7 @@
 #include "temp_books.hpp"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 using namespace arctl;
 using arctl::testing::day;
@@ -169,4 +170,55 @@ TEST_CASE("the ledger at the end of the books serves any later date") {
          compute_ledger(*books, day(d)));
   TempBooks empty;
   CHECK_FALSE(latest_fact_date(*empty.load()));
+}
+
+TEST_CASE("the open items are what is open and what is recent") {
+  TempBooks b;
+  add_facts(b);
+  b.add("customers.csv", "BETA,Beta LLC,,,,,,,\n");
+  b.add("invoices.csv",
+        "INV-3,BETA,2025-06-02,2025-07-02,USD,,70.00,0.00,70.00,,\n"
+        "INV-4,BETA,2025-06-03,2025-07-03,USD,,30.00,0.00,30.00,,\n");
+  b.add("payments.csv", "PAY-2,2025-06-20,BETA,30.00,USD,check,,,\n");
+  b.add("allocations.csv", "2025-06-20,PAY-2,INV-4,30.00,\n");
+  const auto books = b.load();
+  const auto ids = [&](const OpenItems& items) {
+    std::string out;
+    for (const auto& i : items.invoices)
+      out += fmt::format("{}={} ", books->invoices[i.invoice].id, i.open);
+    for (const auto& c : items.credits)
+      out += fmt::format("{}={} ", books->document_id(c.document), c.left);
+    return out;
+  };
+  SUBCASE("between a payment and its application") {
+    const auto l = compute_ledger(*books, day("2026-01-22"));
+    const auto items = open_items(*books, l);
+    CHECK(items->since == day("2025-10-25"));
+    CHECK(ids(*items) == "INV-1=10000 INV-3=7000 PAY-1=6000 ");
+  }
+  SUBCASE("at the end, an invoice paid in full is kept while recent") {
+    const auto end = compute_ledger(*books, k_end_of_time);
+    const auto items = open_items(*books, end);
+    // 89 days before the latest fact, 2026-02-01.
+    CHECK(items->since == day("2025-11-04"));
+    CHECK(ids(*items) == "INV-1=4000 INV-2=5000 INV-3=7000 ");
+    // Settled long before, INV-4 and PAY-2 are not there; INV-1 is both
+    // open and recent.
+    const auto& inv1 = items->invoices[0];
+    CHECK(inv1.customer == 0);
+    CHECK(inv1.due == day("2026-02-04"));
+    CHECK(inv1.total == 10000);
+  }
+  SUBCASE("kept items serve a later date, not an earlier one") {
+    auto end = compute_ledger(*books, k_end_of_time);
+    end.open = open_items(*books, end);
+    const auto later = ledger_as_of(*books, std::move(end), day("2026-06-30"));
+    CHECK(open_items(*books, later) == later.open);
+    // Items kept from a later ledger are not taken for an earlier one.
+    auto earlier = compute_ledger(*books, day("2025-06-19"));
+    earlier.open = later.open;
+    const auto found = open_items(*books, earlier);
+    CHECK(found != later.open);
+    CHECK(ids(*found) == "INV-3=7000 INV-4=3000 ");
+  }
 }

@@ -1,4 +1,5 @@
 #include "arctl/mail.hpp"
+#include "arctl/process.hpp"
 
 #include <date/date.h>
 #include <fmt/format.h>
@@ -11,7 +12,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-extern char** environ;
 
 namespace arctl {
 
@@ -248,20 +248,12 @@ Result<void> pipe_to_command(std::span<const std::string> argv,
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, in[0], STDIN_FILENO);
   posix_spawn_file_actions_adddup2(&actions, STDERR_FILENO, STDOUT_FILENO);
-  std::vector<char*> args;
-  for (const auto& a : argv)
-    args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = 0;
-  const int spawned = ::posix_spawnp(&pid, args[0], &actions, nullptr,
-                                     args.data(), environ);
+  const auto pid = spawn_command(argv, actions);
   posix_spawn_file_actions_destroy(&actions);
   ::close(in[0]);
-  if (spawned != 0) {
+  if (!pid) {
     ::close(in[1]);
-    return fail(ExitCode::unavailable, fmt::format("cannot run {}: {}",
-                                                   argv[0],
-                                                   std::strerror(spawned)));
+    return std::unexpected(pid.error());
   }
   // A command that exits without reading all of its input must not kill
   // this process with SIGPIPE; its exit status says what happened.
@@ -278,11 +270,10 @@ Result<void> pipe_to_command(std::span<const std::string> argv,
   }
   ::close(in[1]);
   ::sigaction(SIGPIPE, &previous, nullptr);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR)
-      return fail(ExitCode::unavailable,
-                  fmt::format("{}: {}", argv[0], std::strerror(errno)));
+  const auto waited = wait_command(*pid, argv[0]);
+  if (!waited)
+    return std::unexpected(waited.error());
+  const int status = *waited;
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
     return {};
   if (WIFEXITED(status))

@@ -34,6 +34,32 @@ struct Fds {
 
 } // namespace
 
+Result<pid_t> spawn_command(std::span<const std::string> argv,
+                            const posix_spawn_file_actions_t& actions) {
+  if (argv.empty())
+    return fail(ExitCode::usage, "the command is empty");
+  std::vector<char*> args;
+  for (const auto& a : argv)
+    args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  if (const int error =
+          ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+      error != 0)
+    return fail(ExitCode::unavailable, fmt::format("cannot run {}: {}", argv[0],
+                                                   std::strerror(error)));
+  return pid;
+}
+
+Result<int> wait_command(pid_t pid, std::string_view name) {
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR)
+      return fail(ExitCode::unavailable,
+                  fmt::format("{}: {}", name, std::strerror(errno)));
+  return status;
+}
+
 Result<CommandOutput> capture_command(std::span<const std::string> argv) {
   if (argv.empty())
     return fail(ExitCode::usage, "the command is empty");
@@ -51,18 +77,12 @@ Result<CommandOutput> capture_command(std::span<const std::string> argv) {
                                    O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, fds.fd[1], STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, fds.fd[3], STDERR_FILENO);
-  std::vector<char*> args;
-  for (const auto& a : argv)
-    args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = 0;
-  const int spawned =
-      ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  const auto pid = spawn_command(argv, actions);
   posix_spawn_file_actions_destroy(&actions);
   fds.close(1);
   fds.close(3);
-  if (spawned != 0)
-    return cannot(spawned);
+  if (!pid)
+    return std::unexpected(pid.error());
 
   // Both pipes are drained together: a program that fills one while this
   // process waits on the other would never finish.
@@ -97,11 +117,10 @@ Result<CommandOutput> capture_command(std::span<const std::string> argv) {
         sinks[which[i]]->append(buffer, static_cast<std::size_t>(n));
     }
   }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR)
-      return fail(ExitCode::unavailable,
-                  fmt::format("{}: {}", argv[0], std::strerror(errno)));
+  const auto waited = wait_command(*pid, argv[0]);
+  if (!waited)
+    return std::unexpected(waited.error());
+  const int status = *waited;
   if (WIFSIGNALED(status))
     return fail(ExitCode::unavailable, fmt::format("{} was killed by signal {}",
                                                    argv[0], WTERMSIG(status)));

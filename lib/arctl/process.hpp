@@ -4,8 +4,10 @@
 
 #include "arctl/error.hpp"
 
+#include <spawn.h>
 #include <span>
 #include <string>
+#include <string_view>
 
 namespace arctl {
 
@@ -25,5 +27,14 @@ struct CommandOutput {
 // the caller to judge.
 [[nodiscard]] Result<CommandOutput>
 capture_command(std::span<const std::string> argv);
+
+// The two halves every way of running a program shares. spawn_command
+// starts `argv` (argv[0] found on PATH, no shell) with `actions` arranging
+// its standard streams; it fails with ExitCode::unavailable, "cannot run
+// NAME: why". wait_command waits for the program and gives its wait
+// status (waitpid), failing likewise when it cannot be waited for.
+[[nodiscard]] Result<pid_t> spawn_command(std::span<const std::string> argv,
+                                          const posix_spawn_file_actions_t& actions);
+[[nodiscard]] Result<int> wait_command(pid_t pid, std::string_view name);
 
 } // namespace arctl

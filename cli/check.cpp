@@ -38,7 +38,7 @@ void register_check(CLI::App& app, const GlobalOptions& global,
     if (!dir)
       return report(dir.error());
     auto lock = BooksLock::acquire(*dir, LockMode::shared,
-                                   std::chrono::seconds(10));
+                                   lock_wait(global, LockMode::shared));
     if (!lock)
       return report(lock.error());
     auto result = run_check(*dir, progress_on_stderr());

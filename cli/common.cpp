@@ -36,6 +36,14 @@ Result<BooksDir> find_books(const GlobalOptions& global) {
   return locate_books(global.books, env, cwd);
 }
 
+std::chrono::milliseconds lock_wait(const GlobalOptions& global,
+                                    LockMode mode) {
+  if (global.wait)
+    return std::chrono::seconds(*global.wait);
+  return mode == LockMode::shared ? std::chrono::seconds(10)
+                                  : std::chrono::seconds(0);
+}
+
 namespace {
 
 // Options for reading the books through their snapshot, where the
@@ -192,8 +200,8 @@ int read_valid_books(const GlobalOptions& global, Ledger* end,
   auto dir = find_books(global);
   if (!dir)
     return report(dir.error());
-  auto lock =
-      BooksLock::acquire(*dir, LockMode::shared, std::chrono::seconds(10));
+  auto lock = BooksLock::acquire(*dir, LockMode::shared,
+                                 lock_wait(global, LockMode::shared));
   if (!lock)
     return report(lock.error());
   auto options = with_snapshot(*dir, true);
@@ -276,7 +284,8 @@ int write_books(const GlobalOptions& global, bool dry_run,
   auto dir = find_books(global);
   if (!dir)
     return report(dir.error());
-  auto lock = BooksLock::acquire(*dir, LockMode::exclusive);
+  auto lock = BooksLock::acquire(*dir, LockMode::exclusive,
+                                 lock_wait(global, LockMode::exclusive));
   if (!lock)
     return report(lock.error());
   auto books = open_books(*dir, with_snapshot(*dir, false));
@@ -294,6 +303,22 @@ int write_books(const GlobalOptions& global, bool dry_run,
     return report(r.error());
   if (const auto text = done(*planned); !text.empty())
     print(text + "\n");
+  return 0;
+}
+
+int report_option(std::string_view option, Error error) {
+  error.message = fmt::format("{}: {}", option, error.message);
+  return report(error);
+}
+
+int write_output(std::string_view option, const std::string& path,
+                 std::string_view text) {
+  auto file = OutputFile::create(path, path);
+  if (!file)
+    return report_option(option, std::move(file.error()));
+  file->write(text);
+  if (auto done = file->commit(); !done)
+    return report_option(option, std::move(done.error()));
   return 0;
 }
 

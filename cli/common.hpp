@@ -12,6 +12,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -21,7 +22,13 @@ namespace arctl::cli {
 
 struct GlobalOptions {
   std::optional<std::string> books; // --books DIR
+  std::optional<unsigned> wait;     // --wait SECONDS for the books' lock
 };
+
+// How long a command waits for the books' lock: --wait, else not at all
+// for a writer and 10 seconds for a reader.
+[[nodiscard]] std::chrono::milliseconds lock_wait(const GlobalOptions& global,
+                                                  LockMode mode);
 
 // A subcommand's body, run after parsing when that subcommand was given.
 struct Command {
@@ -107,6 +114,15 @@ int write_books(const GlobalOptions& global, bool dry_run,
 
 // Prints an error with its diagnostics to stderr; returns its exit code.
 int report(const Error& error);
+
+// Reports an error about the file an option names, the option first
+// ("--out: cannot write x: No space left on device").
+int report_option(std::string_view option, Error error);
+
+// Writes `text` to the file `path` named by `option`, whole or not at all
+// (OutputFile), or reports why not (ExitCode::cannot_write).
+int write_output(std::string_view option, const std::string& path,
+                 std::string_view text);
 
 // Adds --format with the given choices (the first is the default).
 CLI::Option* add_format_option(CLI::App& app, std::string& target,

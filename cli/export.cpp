@@ -19,12 +19,6 @@ struct ExportOptions {
   std::optional<std::string> out;
 };
 
-// An error while writing --out, named by the option.
-int out_error(Error error) {
-  error.message = "--out: " + error.message;
-  return report(error);
-}
-
 int run_export(const GlobalOptions& global, const ExportOptions& o) {
   ExportRequest request;
   const auto format = parse_journal_format(o.format);
@@ -62,14 +56,14 @@ int run_export(const GlobalOptions& global, const ExportOptions& o) {
         // Written whole or not at all: a journal cut short would still load.
         auto file = OutputFile::create(*o.out, *o.out);
         if (!file)
-          return out_error(std::move(file.error()));
+          return report_option("--out", std::move(file.error()));
         auto done =
             export_journal(books, ledger, request,
                            [&](std::string_view text) { file->write(text); });
         if (!done)
           return report(done.error());
         if (auto committed = file->commit(); !committed)
-          return out_error(std::move(committed.error()));
+          return report_option("--out", std::move(committed.error()));
         return 0;
       });
 }

@@ -133,20 +133,6 @@ int with_document(const GlobalOptions& global, const DocumentOptions& o,
                      });
 }
 
-// Writes `text` to `path` whole, or fails with cannot_write.
-int write_output(const std::string& path, std::string_view text) {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  const bool ok =
-      f && std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  const bool closed = f && std::fclose(f) == 0;
-  if (ok && closed)
-    return 0;
-  return report(Error{
-      ExitCode::cannot_write,
-      fmt::format("--out: cannot write {}: {}", path, std::strerror(errno)),
-      {}});
-}
-
 } // namespace
 
 void register_invoice(CLI::App& app, const GlobalOptions& global,
@@ -350,7 +336,7 @@ void register_invoice(CLI::App& app, const GlobalOptions& global,
              if (!text)
                return report(text.error());
              if (o->out)
-               return write_output(*o->out, *text);
+               return write_output("--out", *o->out, *text);
              print(*text);
              return 0;
            });

@@ -27,6 +27,23 @@ int main(int argc, char** argv) {
                  "The books directory (default: $ARCTL_BOOKS, else the "
                  "nearest directory upwards holding arctl.toml)")
       ->option_text("DIR");
+  app.add_option("--wait", global.wait,
+                 "Wait up to SECONDS for another arctl command to finish "
+                 "with the books (default: a writer does not wait, a "
+                 "reader waits 10 seconds)")
+      ->option_text("SECONDS")
+      ->check(
+          [](const std::string& text) -> std::string {
+            const bool digits =
+                !text.empty() && text.size() <= 5 &&
+                std::all_of(text.begin(), text.end(),
+                            [](char c) { return c >= '0' && c <= '9'; });
+            if (digits && std::stoul(text) <= 86400)
+              return {};
+            return "expected whole seconds from 0 to 86400, not \"" + text +
+                   "\"";
+          },
+          "SECONDS");
 
   cli::Commands commands;
   cli::register_init(app, global, commands);
@@ -59,7 +76,7 @@ int main(int argc, char** argv) {
     std::string path = "arctl";
     for (int i = 1; i < argc && level; ++i) {
       const std::string_view arg = argv[i];
-      if (arg == "--books") {
+      if (arg == "--books" || arg == "--wait") {
         ++i;
         continue;
       }

@@ -71,6 +71,23 @@ bool file_exists(const std::filesystem::path& p) {
   return ::lstat(p.c_str(), &st) == 0;
 }
 
+// A file of a change that did not finish: a temporary file, a file kept
+// aside, the journal or the journal being written.
+bool unfinished(std::string_view name) {
+  return name.starts_with(k_tmp_prefix) || name.starts_with(k_old_prefix) ||
+         name.starts_with(k_journal_file);
+}
+
+// True when a writer died midway: its journal, or files of its change,
+// are in the books.
+bool needs_recovery(const BooksDir& dir) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path, ec))
+    if (unfinished(entry.path().filename().native()))
+      return true;
+  return false;
+}
+
 } // namespace
 
 // ---- lock ------------------------------------------------------------------
@@ -111,8 +128,9 @@ Result<BooksLock> BooksLock::acquire(const BooksDir& dir, LockMode mode,
   }
   BooksLock lock(fd, mode);
   // A journal left behind means a writer died midway: roll its change back
-  // before anybody reads or writes. Readers upgrade to do so.
-  if (file_exists(dir.path / k_journal_file)) {
+  // before anybody reads or writes, and clear away the files of its
+  // change. Readers upgrade to do so.
+  if (needs_recovery(dir)) {
     if (mode == LockMode::shared) {
       ::flock(fd, LOCK_UN);
       if (::flock(fd, LOCK_EX) != 0)
@@ -247,8 +265,7 @@ Result<void> recover(const BooksDir& dir) {
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(dir.path, ec)) {
     const auto name = entry.path().filename().string();
-    if (name.starts_with(k_tmp_prefix) || name.starts_with(k_old_prefix) ||
-        name == std::string(k_journal_file) + ".tmp")
+    if (unfinished(name) && name != k_journal_file)
       ::unlink(entry.path().c_str());
   }
   if (::unlink(journal.c_str()) != 0 && errno != ENOENT)

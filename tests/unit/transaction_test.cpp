@@ -63,6 +63,21 @@ TEST_CASE("a change whose writer died is rolled back by the next lock") {
   CHECK_FALSE(std::filesystem::exists(b.path() / ".arctl.old.customers.csv"));
 }
 
+TEST_CASE("files of a change without its journal are cleared by the next lock") {
+  TempBooks b;
+  const auto before = b.read("customers.csv");
+  // Killed while writing the journal; or after the commit, before the
+  // file kept aside was removed.
+  b.write(std::string(k_journal_file) + ".tmp", "append 12 ev");
+  b.write(".arctl.old.customers.csv", "the replaced version");
+  auto lock = BooksLock::acquire(b.dir(), LockMode::shared);
+  REQUIRE(lock.has_value());
+  CHECK(b.read("customers.csv") == before);
+  CHECK_FALSE(std::filesystem::exists(b.path() / ".arctl.journal.tmp"));
+  CHECK_FALSE(std::filesystem::exists(b.path() / ".arctl.old.customers.csv"));
+  CHECK(std::filesystem::exists(b.path() / k_lock_file));
+}
+
 TEST_CASE("a second writer is told the books are locked") {
   TempBooks b;
   auto first = BooksLock::acquire(b.dir(), LockMode::exclusive);
